@@ -1,0 +1,1 @@
+"""opspulse: trusted KPI marts and morning emails for every operations role."""
