@@ -1,0 +1,43 @@
+# opspulse: the two commands of the README, and a few more.
+#   make demo   the nightly pipeline on the demo company, emails into var/outbox/
+#   make test   lint + the whole test suite (what CI runs)
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+RUN := $(UV) run --frozen --no-progress
+export OPSPULSE_HOME ?= $(CURDIR)/var
+export GX_ANALYTICS_ENABLED := False
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+
+.PHONY: demo test lint airflow-ui bench clean
+
+demo: .venv/.synced
+	$(RUN) opspulse demo $(DEMO_ARGS)
+
+test: .venv/.synced lint
+	$(RUN) pytest $(PYTEST_ARGS)
+
+lint: .venv/.synced
+	$(RUN) ruff check src dags plugins tests bench
+	$(RUN) ruff format --check src dags plugins tests bench
+
+# The Airflow UI (and scheduler) on http://127.0.0.1:8080 with the project's settings.
+airflow-ui: .venv/.synced
+	$(RUN) opspulse airflow standalone
+
+bench: .venv/.synced
+	$(RUN) python bench/run.py
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache
+
+# Everything lands in the project's own virtualenv, exactly as uv.lock pins it.
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --no-progress
+	@touch $@
+
+# Bootstrap uv from the package index when the machine has none.
+$(CURDIR)/.tools/bin/uv:
+	$(PYTHON) -m venv $(CURDIR)/.tools
+	$(CURDIR)/.tools/bin/pip install --quiet uv==$(UV_VERSION)

@@ -1,0 +1,83 @@
+"""
+# opspulse_nightly
+
+One run turns one day's landing files into published KPI marts and emails each operations
+role its morning summary, but only after the data has passed its quality checks:
+
+`load_sources` → `audit_raw` → `build_marts` → `audit_marts` → `publish_marts` → `send_reports`
+
+If anything before the publish fails (a quarantined file, a failed critical expectation, a
+dbt error), nothing is published, no stakeholder gets a report, and `alert_data_team` emails
+the data team the failed checks. Every task that opens the build database takes the single
+slot of the `opspulse_duckdb` pool. The day processed is the run's data interval (in
+`OPSPULSE_TIMEZONE`); re-running or backfilling a day gives the same result as the first run
+and never sends the same report twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pendulum
+from airflow.sdk import Asset, CronDataIntervalTimetable, TriggerRule, chain, dag, task
+
+from opspulse import nightly, settings
+
+TZ = pendulum.timezone(settings.load().timezone)
+POOL = nightly.DUCKDB_POOL
+PUBLISHED_MARTS = Asset(nightly.PUBLISHED_MARTS_ASSET)
+
+
+@dag(
+    dag_id="opspulse_nightly",
+    doc_md=__doc__,
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone=TZ),
+    start_date=datetime(2026, 1, 1, tzinfo=TZ),
+    catchup=False,
+    max_active_runs=1,
+    tags=["opspulse", "nightly"],
+    default_args={
+        "owner": "data-platform",
+        "retries": 2,
+        "retry_delay": timedelta(minutes=2),
+        "execution_timeout": timedelta(minutes=30),
+        "email_on_failure": False,
+        "email_on_retry": False,
+        "pool": POOL,
+    },
+)
+def opspulse_nightly():
+    @task
+    def load_sources(**context) -> dict:
+        return nightly.load_sources(*nightly.run_day(context))
+
+    @task(retries=0)
+    def audit_raw(**context) -> dict:
+        return nightly.audit_raw(*nightly.run_day(context))
+
+    @task
+    def build_marts(**context) -> dict:
+        return nightly.build_marts(*nightly.run_day(context))
+
+    @task(retries=0)
+    def audit_marts(**context) -> dict:
+        return nightly.audit_marts(*nightly.run_day(context))
+
+    @task(outlets=[PUBLISHED_MARTS])
+    def publish_marts(**context) -> dict:
+        return nightly.publish_marts(*nightly.run_day(context))
+
+    @task(execution_timeout=timedelta(minutes=10))
+    def send_reports(**context) -> dict:
+        return nightly.send_reports(*nightly.run_day(context))
+
+    @task(trigger_rule=TriggerRule.ONE_FAILED, retries=1, retry_delay=timedelta(seconds=20))
+    def alert_data_team(**context) -> dict:
+        return nightly.alert_data_team(*nightly.run_day(context))
+
+    gated = [load_sources(), audit_raw(), build_marts(), audit_marts(), publish_marts()]
+    chain(*gated, send_reports())
+    gated >> alert_data_team()
+
+
+opspulse_nightly()

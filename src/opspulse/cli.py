@@ -1,0 +1,140 @@
+"""The ``opspulse`` command.
+
+    opspulse demo                      the nightly pipeline on the demo company (make demo)
+    opspulse generate --start D --end D --scale S --out DIR [--seed N]
+    opspulse load --ds D               ingest landing files up to D into the build database
+    opspulse query "select ..."        read-only SQL on the published marts
+    opspulse airflow ARGS...           the airflow CLI with opspulse's environment
+    opspulse smtp-sink                 a local SMTP server that keeps messages as .eml files
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from datetime import date, timedelta
+
+from opspulse import settings as settings_mod
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-27") from None
+
+
+def _cmd_demo(args) -> int:
+    from opspulse.quickstart import run_demo
+
+    return run_demo(days=args.days, scale=args.scale, seed=args.seed, end=args.end,
+                    smtp_port=args.smtp_port)
+
+
+def _cmd_generate(args) -> int:
+    from pathlib import Path
+
+    from opspulse.demo import generate
+
+    if args.end < args.start:
+        raise SystemExit(f"--end {args.end} is before --start {args.start}")
+    summary = generate(args.start, args.end, Path(args.out), scale=args.scale, seed=args.seed,
+                       progress=lambda m: print(f"[opspulse] {m}", flush=True))
+    print(summary.describe() if hasattr(summary, "describe") else summary)
+    return 0
+
+
+def _cmd_load(args) -> int:
+    from opspulse.sources.loader import Loader
+
+    summary = Loader(args.run_id, progress=lambda m: print(f"[opspulse] {m}", flush=True)).run(
+        until=args.ds, force=args.force
+    )
+    print(summary.describe())
+    return 1 if summary.quarantined else 0
+
+
+def _cmd_query(args) -> int:
+    from opspulse.warehouse.connection import connect
+
+    cfg = settings_mod.load()
+    with connect(cfg.marts_db, read_only=True, settings=cfg) as con:
+        con.sql(args.sql).show(max_rows=args.max_rows, max_width=200)
+    return 0
+
+
+def _cmd_airflow(args) -> int:
+    import subprocess
+
+    from opspulse.airflow_env import airflow_env, airflow_executable
+
+    return subprocess.call([airflow_executable(), *args.airflow_args], env=airflow_env())
+
+
+def _cmd_smtp_sink(args) -> int:
+    from opspulse.reports import sink
+
+    argv = ["--outbox", args.outbox or str(settings_mod.load().outbox_dir),
+            "--host", "127.0.0.1", "--port", str(args.port)]
+    return sink.main(argv) or 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="opspulse", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run the nightly pipeline on the demo company")
+    demo.add_argument("--days", type=int, default=90, help="days of history (default 90)")
+    demo.add_argument("--scale", type=float, default=1.0, help="volume multiplier (default 1)")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--end", type=_date, default=None,
+                      help="last day of data (default yesterday)")
+    demo.add_argument("--smtp-port", type=int, default=8025)
+    demo.set_defaults(func=_cmd_demo)
+
+    gen = sub.add_parser("generate", help="write the demo company's landing files")
+    gen.add_argument("--start", type=_date, required=True)
+    gen.add_argument("--end", type=_date, required=True)
+    gen.add_argument("--scale", type=float, default=1.0)
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--out", required=True, help="landing directory to write into")
+    gen.set_defaults(func=_cmd_generate)
+
+    load = sub.add_parser("load", help="ingest landing files into the build database")
+    load.add_argument("--ds", type=_date, default=date.today() - timedelta(days=1))
+    load.add_argument("--run-id", default="cli")
+    load.add_argument("--force", action="store_true", help="reload unchanged days too")
+    load.set_defaults(func=_cmd_load)
+
+    query = sub.add_parser("query", help="read-only SQL on the published marts")
+    query.add_argument("sql")
+    query.add_argument("--max-rows", type=int, default=40)
+    query.set_defaults(func=_cmd_query)
+
+    af = sub.add_parser("airflow", help="the airflow CLI with opspulse's environment")
+    af.add_argument("airflow_args", nargs=argparse.REMAINDER)
+    af.set_defaults(func=_cmd_airflow)
+
+    sink = sub.add_parser("smtp-sink", help="local SMTP server keeping .eml files")
+    sink.add_argument("--outbox", default=None)
+    sink.add_argument("--port", type=int, default=8025)
+    sink.set_defaults(func=_cmd_smtp_sink)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=os.environ.get("OPSPULSE_LOG_LEVEL", "WARNING"),
+                        format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except FileNotFoundError as exc:
+        print(f"opspulse: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

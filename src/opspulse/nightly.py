@@ -1,0 +1,193 @@
+"""The stages of one nightly run for one day ``ds``, callable with or without Airflow.
+
+Each function is one Airflow task of ``dags/opspulse_nightly.py``: it opens what it needs,
+does its stage, closes the database and returns a small JSON-able summary (XCom-sized;
+large results stay in the build database). The order is the flow of DESIGN.md:
+load → audit raw → build → audit marts → publish → email, with the data-team alert on any
+failure before publish.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from datetime import date, datetime, timezone
+
+from opspulse import settings as settings_mod
+
+log = logging.getLogger(__name__)
+
+DUCKDB_POOL = "opspulse_duckdb"
+PUBLISHED_MARTS_ASSET = "opspulse_published_marts"
+
+STAGE_DDL = """
+create schema if not exists ops;
+create table if not exists ops.stage_runs (
+    run_id varchar, ds date, stage varchar, status varchar, started_at timestamp,
+    seconds double, error varchar
+)
+"""
+
+
+def run_day(context) -> tuple[date, str]:
+    """The company-local day an Airflow run processes (its data interval start) and run id."""
+    from zoneinfo import ZoneInfo
+
+    start = context.get("data_interval_start") or context["logical_date"]
+    ds = start.astimezone(ZoneInfo(_cfg().timezone)).date()
+    return ds, context["run_id"]
+
+
+def _record(cfg: settings_mod.Settings, row: list) -> None:
+    from opspulse.warehouse.connection import connect
+
+    try:
+        with connect(cfg.build_db, settings=cfg) as con:
+            con.execute(STAGE_DDL)
+            con.execute("insert into ops.stage_runs values (?, ?, ?, ?, ?, ?, ?)", row)
+    except Exception:  # recording must never hide the stage's own outcome
+        log.exception("could not record the stage outcome in %s", cfg.build_db)
+
+
+def stage(fn):
+    """Record each stage's status, duration and error in ``ops.stage_runs``."""
+
+    @functools.wraps(fn)
+    def wrapper(ds: date, run_id: str):
+        cfg = _cfg()
+        started = datetime.now(timezone.utc).replace(tzinfo=None)
+        t0 = time.perf_counter()
+        try:
+            out = fn(ds, run_id)
+        except BaseException as exc:
+            message = f"{type(exc).__name__}: {exc}"[:2000]
+            _record(cfg, [run_id, ds, fn.__name__, "failed", started,
+                          time.perf_counter() - t0, message])
+            raise
+        _record(cfg, [run_id, ds, fn.__name__, "success", started,
+                      time.perf_counter() - t0, None])
+        return out
+
+    return wrapper
+
+
+def _cfg() -> settings_mod.Settings:
+    return settings_mod.load()
+
+
+@stage
+def load_sources(ds: date, run_id: str) -> dict:
+    """Ingest every landing partition up to ``ds`` that changed since it was loaded."""
+    from opspulse.sources.loader import Loader
+
+    summary = Loader(run_id, settings=_cfg(), progress=log.info).run(until=ds)
+    log.info("ingest: %s", summary.describe())
+    return {
+        "partitions_loaded": len(summary.partitions_loaded),
+        "partitions_unchanged": summary.partitions_unchanged,
+        "days_loaded": [d.isoformat() for d in summary.days_loaded],
+        "rows_loaded": summary.rows_loaded,
+        "rows_rejected": summary.rows_rejected,
+        "files_quarantined": [str(f.quarantined_to) for f in summary.quarantined],
+    }
+
+
+def _days_loaded(cfg: settings_mod.Settings, run_id: str, ds: date) -> list[date]:
+    from opspulse.warehouse.connection import connect
+
+    with connect(cfg.build_db, read_only=True, settings=cfg) as con:
+        rows = con.execute(
+            "select distinct ds from ops.partitions where run_id = ? order by ds", [run_id]
+        ).fetchall()
+    return [r[0] for r in rows] or [ds]
+
+
+@stage
+def audit_raw(ds: date, run_id: str) -> dict:
+    """Raw-layer gate: ingest findings plus the GX suite of every loaded source."""
+    from opspulse.quality import gate, ingest_checks
+
+    cfg = _cfg()
+    days = _days_loaded(cfg, run_id, ds)
+    report = gate.audit("raw", db_path=cfg.build_db, ds=ds, run_id=run_id, days=days)
+    report = ingest_checks.add_ingest_findings(report, cfg.build_db, run_id=run_id, ds=ds)
+    log.info("raw audit over %d day(s): %s", len(days), report.summary())
+    gate.enforce(report)
+    return {"evaluated": report.evaluated, "passed": report.passed_count}
+
+
+@stage
+def build_marts(ds: date, run_id: str) -> dict:
+    """``dbt seed`` + ``dbt build`` (models and tests) over the build database."""
+    from opspulse.warehouse.transform import run_dbt
+
+    cfg = _cfg()
+    result = run_dbt(["build", "--vars", f"{{run_ds: '{ds.isoformat()}'}}"], settings=cfg)
+    log.info(
+        "dbt: %d models, %d tests, %d unit tests, %d seeds in %.1fs",
+        result.models, result.tests, result.unit_tests, result.seeds, result.elapsed_seconds,
+    )
+    return {
+        "models": result.models,
+        "tests": result.tests,
+        "unit_tests": result.unit_tests,
+        "seconds": round(result.elapsed_seconds, 2),
+    }
+
+
+@stage
+def audit_marts(ds: date, run_id: str) -> dict:
+    """Mart-layer gate: the GX suite of every report mart for ``ds``."""
+    from opspulse.quality import gate
+
+    cfg = _cfg()
+    report = gate.audit("marts", db_path=cfg.build_db, ds=ds, run_id=run_id)
+    log.info("mart audit: %s", report.summary())
+    gate.enforce(report)
+    return {"evaluated": report.evaluated, "passed": report.passed_count}
+
+
+@stage
+def publish_marts(ds: date, run_id: str) -> dict:
+    """Atomically replace the published database with the audited marts."""
+    from opspulse.warehouse.publish import publish
+
+    result = publish(ds, run_id, settings=_cfg())
+    return {"path": str(result.path), "tables": len(result.tables)}
+
+
+@stage
+def send_reports(ds: date, run_id: str) -> dict:
+    """One email per role from the published marts; the ledger makes it idempotent."""
+    from opspulse.reports import mailer
+
+    cfg = _cfg()
+    summary = mailer.send_reports(
+        ds,
+        marts_db=cfg.marts_db,
+        build_db=cfg.build_db,
+        conn_id=cfg.smtp_conn_id,
+        recipients_file=cfg.recipients_file,
+        reports_dir=cfg.reports_dir,
+    )
+    return summary.as_dict()
+
+
+def alert_data_team(ds: date, run_id: str) -> dict:
+    """Reports were withheld: tell the data team which checks failed and where to look."""
+    from opspulse.quality import results
+    from opspulse.reports import mailer
+
+    cfg = _cfg()
+    failures = results.critical_failures(cfg.build_db, run_id=run_id)
+    summary = results.describe_failures(failures, run_id=run_id)
+    sent = mailer.send_alert(
+        ds,
+        summary,
+        failures,
+        build_db=cfg.build_db,
+        conn_id=cfg.smtp_conn_id,
+        recipients_file=cfg.recipients_file,
+    )
+    return {"failures": len(failures), "sent": bool(sent)}

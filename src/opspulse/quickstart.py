@@ -1,0 +1,181 @@
+"""``make demo``: the nightly pipeline on the built-in demo company, through Airflow.
+
+1. generate about 90 days of the demo company's landing files (skipped when the files for
+   the same seed, scale and dates are already there);
+2. make sure Airflow's metadata database and the DuckDB pool exist;
+3. start a local SMTP sink on 127.0.0.1 that keeps every message in ``outbox/``;
+4. run ``opspulse_nightly`` for the latest day with ``airflow dags test`` (the first run
+   loads the whole history, later runs only what changed);
+5. stop the sink and print what happened and where everything is.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from opspulse import settings as settings_mod
+from opspulse.airflow_env import airflow_env, airflow_executable
+
+DAG_ID = "opspulse_nightly"
+
+
+def say(message: str) -> None:
+    print(f"[opspulse] {message}", flush=True)
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    start: date
+    end: date
+    scale: float
+    seed: int
+
+    def as_dict(self) -> dict:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(),
+                "scale": self.scale, "seed": self.seed}
+
+
+def ensure_landing(cfg: settings_mod.Settings, plan: DemoPlan) -> None:
+    from opspulse.demo import generate
+
+    marker = cfg.landing_dir / ".demo.json"
+    if marker.exists() and json.loads(marker.read_text()) == plan.as_dict():
+        say(f"demo landing files for {plan.start} .. {plan.end} already in {cfg.landing_dir}")
+        return
+    say(f"generating the demo company {plan.start} .. {plan.end} (scale {plan.scale}, "
+        f"seed {plan.seed}) into {cfg.landing_dir}")
+    summary = generate(plan.start, plan.end, cfg.landing_dir, scale=plan.scale, seed=plan.seed,
+                       progress=lambda m: say(f"  {m}"))
+    say(f"  {summary.describe() if hasattr(summary, 'describe') else summary}")
+    marker.write_text(json.dumps(plan.as_dict()) + "\n")
+
+
+def run_airflow(args: list[str], env: dict[str, str], log_file: Path | None = None,
+                echo: bool = False) -> int:
+    """Run an ``airflow`` CLI command; keep its output in ``log_file``."""
+    command = [airflow_executable(), *args]
+    if log_file is None:
+        return subprocess.run(command, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.STDOUT).returncode
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("w") as out:
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            out.write(line)
+            if echo:
+                _echo_progress(line)
+        return proc.wait()
+
+
+def _echo_progress(line: str) -> None:
+    """Show the few lines of an Airflow run a person wants to watch."""
+    if "[DAG TEST] running task" in line:
+        task = line.split("opspulse_nightly.", 1)[-1].split(" ", 1)[0]
+        say(f"  ▶ {task}")
+    elif "new_state=" in line and "Task instance state updated" in line:
+        state = line.split("new_state=", 1)[1].split()[0]
+        if state != "success":
+            say(f"    task state: {state}")
+    elif "Task failed with exception" in line or "QualityGateFailed" in line:
+        say(f"    {line.strip()[:200]}")
+
+
+def ensure_airflow(cfg: settings_mod.Settings, env: dict[str, str]) -> None:
+    from opspulse.nightly import DUCKDB_POOL
+
+    db = cfg.airflow_home / "airflow.db"
+    if not db.exists():
+        say(f"creating Airflow's metadata database in {cfg.airflow_home}")
+        cfg.airflow_home.mkdir(parents=True, exist_ok=True)
+        code = run_airflow(["db", "migrate"], env, cfg.airflow_home / "logs" / "db-migrate.log")
+        if code:
+            raise SystemExit(f"airflow db migrate failed; see {cfg.airflow_home}/logs/db-migrate.log")
+        run_airflow(["pools", "set", DUCKDB_POOL, "1", "one DuckDB writer at a time"], env)
+
+
+def free_port(preferred: int) -> int:
+    with socket.socket() as s:
+        if s.connect_ex(("127.0.0.1", preferred)) != 0:
+            return preferred
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_sink(outbox: Path, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "opspulse.reports.sink", "--outbox", str(outbox),
+         "--host", "127.0.0.1", "--port", str(port)],
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return proc
+        if proc.poll() is not None:
+            raise SystemExit(f"the SMTP sink exited with {proc.returncode}")
+        time.sleep(0.1)
+    proc.terminate()
+    raise SystemExit(f"the SMTP sink did not start listening on 127.0.0.1:{port}")
+
+
+def run_demo(days: int = 90, scale: float = 1.0, seed: int = 42, end: date | None = None,
+             smtp_port: int = 8025) -> int:
+    cfg = settings_mod.load()
+    end = end or date.today() - timedelta(days=1)
+    plan = DemoPlan(start=end - timedelta(days=days - 1), end=end, scale=scale, seed=seed)
+    t0 = time.perf_counter()
+    ensure_landing(cfg, plan)
+    port = free_port(smtp_port)
+    env = airflow_env(cfg, smtp_port=port)
+    ensure_airflow(cfg, env)
+    cfg.outbox_dir.mkdir(parents=True, exist_ok=True)
+    before = set(cfg.outbox_dir.glob("*.eml"))
+    say(f"SMTP sink listening on 127.0.0.1:{port}, keeping messages in {cfg.outbox_dir}")
+    sink = start_sink(cfg.outbox_dir, port)
+    log_file = cfg.airflow_home / "logs" / f"demo-{plan.end}.log"
+    # A run on the morning after `end` reports on `end` (its data interval).
+    logical = (plan.end + timedelta(days=1)).isoformat()
+    say(f"running {DAG_ID} for {plan.end} through Airflow (airflow dags test {DAG_ID} {logical})")
+    try:
+        code = run_airflow(["dags", "test", DAG_ID, logical], env, log_file, echo=True)
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+    new_mail = sorted(set(cfg.outbox_dir.glob("*.eml")) - before)
+    print_summary(cfg, plan, code, new_mail, log_file, time.perf_counter() - t0)
+    return code
+
+
+def print_summary(cfg, plan: DemoPlan, code: int, new_mail: list[Path], log_file: Path,
+                  seconds: float) -> None:
+    from opspulse.warehouse.publish import published_ds
+
+    say("")
+    say(f"{'SUCCESS' if code == 0 else 'FAILED'}: nightly run for {plan.end} "
+        f"in {seconds:.0f}s (Airflow log: {log_file})")
+    try:
+        say(f"published marts: {cfg.marts_db} (data day {published_ds(cfg)})")
+    except Exception as exc:  # the summary must not hide the run's own outcome
+        say(f"published marts: not readable ({exc})")
+    say(f"emails sent this run: {len(new_mail)} -> {cfg.outbox_dir}")
+    for mail in new_mail:
+        say(f"  {mail.name}")
+    if not new_mail:
+        say("  none (a re-run of a day already sent sends nothing; see ops.send_ledger)")
+    say(f"HTML copies of the reports: {cfg.reports_dir}")
+    say(f"build database (raw, staging, quality.results, ops.*): {cfg.build_db}")
+    quarantined = sorted(cfg.quarantine_dir.rglob("reason.json"))
+    say(f"quarantined files: {len(quarantined)} day folder(s) under {cfg.quarantine_dir}")
+    say("query the marts:  uv run opspulse query \"select * from marts.rpt_ecommerce__daily "
+        "order by report_date desc limit 7\"")
+    say("Airflow UI:       make airflow-ui   (http://127.0.0.1:8080)")

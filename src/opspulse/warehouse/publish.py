@@ -1,0 +1,109 @@
+"""Write-audit-publish: copy audited marts from the build database to the published one.
+
+Analysts and the email step only ever open ``marts.duckdb`` read-only. Publishing never
+writes into that file: it builds ``marts.duckdb.next`` beside it from the build database,
+checkpoints and closes it, then ``os.replace``s it over ``marts.duckdb``. The rename is
+atomic, so a reader sees either the old or the new version, a reader that already has the
+file open keeps reading the old one, and a run killed at any point before the rename leaves
+the last good version in place (the half-written ``.next`` is removed by the next publish).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from opspulse import settings as settings_mod
+from opspulse.warehouse.connection import connect
+
+log = logging.getLogger(__name__)
+
+PUBLISHED_SCHEMAS = ("marts",)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    path: Path
+    tables: dict[str, int]
+    published_at: datetime
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(
+    ds: date, run_id: str, *, settings: settings_mod.Settings | None = None
+) -> PublishResult:
+    """Publish every table of the build database's published schemas, atomically."""
+    cfg = settings or settings_mod.load()
+    target = cfg.marts_db
+    staging = target.with_name(target.name + ".next")
+    for leftover in (staging, staging.with_name(staging.name + ".wal")):
+        _remove(leftover)
+
+    published_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    tables: dict[str, int] = {}
+    with connect(staging, settings=cfg) as con:
+        con.execute(f"attach '{cfg.build_db}' as build (read_only)")
+        found = con.execute(
+            """
+            select table_schema, table_name from duckdb_tables()
+            where database_name = 'build' and schema_name in (select unnest(?::varchar[]))
+            order by 1, 2
+            """,
+            [list(PUBLISHED_SCHEMAS)],
+        ).fetchall()
+        if not found:
+            raise RuntimeError(
+                f"nothing to publish: {cfg.build_db} has no tables in {PUBLISHED_SCHEMAS}; "
+                "did the dbt build run?"
+            )
+        for schema, table in found:
+            con.execute(f"create schema if not exists {schema}")
+            con.execute(
+                f'create table {schema}."{table}" as select * from build.{schema}."{table}"'
+            )
+            tables[f"{schema}.{table}"] = con.execute(
+                f'select count(*) from {schema}."{table}"'
+            ).fetchone()[0]
+        con.execute("create schema if not exists meta")
+        con.execute(
+            "create table meta.publication as select ?::date as ds, ? as run_id, "
+            "?::timestamp as published_at",
+            [ds, run_id, published_at],
+        )
+        con.execute("detach build")
+        con.execute("checkpoint")
+
+    # The new file is complete and closed; a WAL beside the old file would not match it.
+    _remove(staging.with_name(staging.name + ".wal"))
+    _remove(target.with_name(target.name + ".wal"))
+    os.replace(staging, target)
+    _fsync_dir(target.parent)
+    log.info("published %d tables to %s for %s", len(tables), target, ds)
+    return PublishResult(path=target, tables=tables, published_at=published_at)
+
+
+def published_ds(settings: settings_mod.Settings | None = None) -> date | None:
+    """The data day of the currently published version, or None before the first publish."""
+    cfg = settings or settings_mod.load()
+    if not cfg.marts_db.exists():
+        return None
+    with connect(cfg.marts_db, read_only=True, settings=cfg) as con:
+        row = con.execute("select ds from meta.publication").fetchone()
+    return row[0] if row else None

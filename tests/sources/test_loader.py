@@ -1,0 +1,245 @@
+"""Ingest: good files load, broken files are quarantined with a reason, re-runs are safe."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from opspulse.sources import contracts
+from opspulse.sources.loader import Loader
+
+DAY = date(2026, 11, 2)
+
+ORDER = {
+    "order_id": "O1", "customer_id": "C1", "ordered_at": "2026-11-02 10:00:00",
+    "status": "placed", "sales_channel": "web", "session_id": "S1", "campaign_id": "",
+    "livestream_id": "", "partner_id": "", "sales_rep_id": "", "discount_amount": "1.50",
+    "shipping_cost": "", "promised_delivery_date": "2026-11-06", "shipped_at": "",
+    "delivered_at": "", "cancelled_at": "", "updated_at": "2026-11-02 10:00:00",
+}
+
+
+def csv_text(rows: list[dict], columns=None) -> str:
+    columns = columns or contracts.get("orders").column_names
+    lines = [",".join(columns)]
+    lines += [",".join(str(r.get(c, "")) for c in columns) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def orders(n: int, **overrides) -> list[dict]:
+    return [{**ORDER, "order_id": f"O{i}", **overrides} for i in range(1, n + 1)]
+
+
+def land(cfg, source: str, name: str, content, day: date = DAY):
+    folder = cfg.landing_dir / source / day.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    return path
+
+
+def rows(cfg, sql: str):
+    con = duckdb.connect(str(cfg.build_db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def reason(cfg, source: str, day: date = DAY) -> list[dict]:
+    return json.loads((cfg.quarantine_dir / source / day.isoformat() / "reason.json").read_text())
+
+
+def test_good_files_of_each_format_load_with_contract_types(opspulse_home):
+    cfg = opspulse_home
+    land(cfg, "orders", "orders.csv", csv_text(orders(3)))
+    items = [
+        {"order_item_id": "OI1", "order_id": "O1", "product_id": "P1", "quantity": 2,
+         "unit_price": 9.99},
+        {"order_item_id": "OI2", "order_id": "O2", "product_id": "P2", "quantity": 1,
+         "unit_price": 120.5},
+    ]
+    land(cfg, "order_items", "order_items.ndjson", "\n".join(map(json.dumps, items)) + "\n")
+    table = pa.table({
+        "product_id": ["P1"], "sku": ["SKU1"], "product_name": ["Mug"], "category": ["kitchen"],
+        "brand": ["Acme"], "supplier_id": ["SUP1"],
+        "unit_cost": pa.array([4], pa.int64()), "list_price": pa.array([9.99], pa.float64()),
+        "is_active": [True], "launched_at": ["2026-11-02 08:00:00"],
+        "updated_at": ["2026-11-02 08:00:00"],
+    })
+    folder = cfg.landing_dir / "products" / DAY.isoformat()
+    folder.mkdir(parents=True)
+    pq.write_table(table, folder / "products.parquet")
+
+    summary = Loader("run-1", settings=cfg).run(until=DAY)
+
+    assert summary.quarantined == []
+    assert summary.rows_loaded == 6
+    assert rows(cfg, "select sum(discount_amount)::double, count(*) from raw.orders") == [(4.5, 3)]
+    assert rows(cfg, "select typeof(discount_amount), typeof(ordered_at) from raw.orders limit 1") \
+        == [("DECIMAL(12,2)", "TIMESTAMP")]
+    assert rows(cfg, "select sum(quantity * unit_price)::double from raw.order_items") \
+        == [(140.48,)]
+    assert rows(cfg, "select list_price::double, launched_at::varchar from raw.products") \
+        == [(9.99, "2026-11-02 08:00:00")]
+    log = rows(cfg, "select source, status, rows_loaded from ops.ingest_log order by source")
+    assert log == [("order_items", "loaded", 2), ("orders", "loaded", 3),
+                   ("products", "loaded", 1)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line", "words"),
+    [
+        ("bad_quoting.csv",
+         csv_text(orders(3)).replace('O2,C1', 'O2,"C1', 1), 3, "unterminated"),
+        ("truncated.csv", csv_text(orders(3))[:-60], 4, "missing columns"),
+        ("missing_column.csv",
+         csv_text(orders(2), [c for c in contracts.get("orders").column_names
+                              if c != "status"]),
+         1, "['status'] missing"),
+        ("renamed_column.csv",
+         csv_text(orders(2)).replace("customer_id", "client_id", 1), 1, "renamed?"),
+        ("empty.csv", "", 1, "empty"),
+        ("orders.json", "{}", None, "unexpected file type"),
+    ],
+)
+def test_broken_file_is_quarantined_with_file_line_and_reason(opspulse_home, name, content,
+                                                              line, words):
+    cfg = opspulse_home
+    good = land(cfg, "orders", "good.csv", csv_text(orders(2, customer_id="C9")).replace(
+        "O1,", "G1,").replace("O2,", "G2,"))
+    broken = land(cfg, "orders", name, content)
+
+    summary = Loader("run-q", settings=cfg).run(until=DAY)
+
+    assert [f.file.name for f in summary.quarantined] == [name]
+    assert not broken.exists()
+    assert (cfg.quarantine_dir / "orders" / DAY.isoformat() / name).exists()
+    entry = reason(cfg, "orders")[0]
+    assert entry["file"] == str(broken)
+    assert entry["line"] == line
+    assert words in entry["error"].lower()
+    assert "what_to_do" in entry
+    # the good file of the same day still loads; nothing of the broken one does
+    assert good.exists()
+    assert rows(cfg, "select count(*), min(customer_id) from raw.orders") == [(2, "C9")]
+    assert rows(cfg, "select status from ops.ingest_log where file = ?".replace(
+        "?", f"'{broken}'")) == [("quarantined",)]
+
+
+def test_invalid_json_line_quarantines_the_file_naming_the_line(opspulse_home):
+    cfg = opspulse_home
+    good = json.dumps({"order_item_id": "OI1", "order_id": "O1", "product_id": "P1",
+                       "quantity": 1, "unit_price": 5})
+    land(cfg, "order_items", "items.ndjson", f"{good}\n{good[:-10]}\n{good}\n")
+
+    summary = Loader("run-j", settings=cfg).run(until=DAY)
+
+    assert len(summary.quarantined) == 1
+    entry = reason(cfg, "order_items")[0]
+    assert entry["line"] == 2
+    assert "invalid json" in entry["error"].lower()
+
+
+def test_unreadable_values_go_to_rejected_rows_below_threshold(opspulse_home, monkeypatch):
+    monkeypatch.setenv("OPSPULSE_REJECT_THRESHOLD", "0.2")
+    from opspulse import settings
+
+    cfg = settings.load()
+    data = orders(10)
+    data[6]["discount_amount"] = "ten"
+    land(cfg, "orders", "orders.csv", csv_text(data))
+
+    summary = Loader("run-r", settings=cfg).run(until=DAY)
+
+    assert summary.quarantined == []
+    assert (summary.rows_loaded, summary.rows_rejected) == (9, 1)
+    assert rows(cfg, "select line, column_name, error_type from ops.rejected_rows") == [
+        (8, "discount_amount", "CAST")]
+    assert rows(cfg, "select count(*) from raw.orders where order_id = 'O7'") == [(0,)]
+
+
+def test_too_many_unreadable_rows_quarantine_the_whole_file(opspulse_home):
+    cfg = opspulse_home  # default threshold 1 %: one bad row in ten is too many
+    data = orders(10)
+    data[3]["ordered_at"] = "yesterday"
+    land(cfg, "orders", "orders.csv", csv_text(data))
+
+    summary = Loader("run-t", settings=cfg).run(until=DAY)
+
+    assert summary.rows_loaded == 0
+    entry = reason(cfg, "orders")[0]
+    assert entry["line"] == 5
+    assert "ordered_at" in entry["error"] and "reject threshold" in entry["error"]
+
+
+def test_extra_columns_are_tolerated_and_logged(opspulse_home):
+    cfg = opspulse_home
+    columns = (*contracts.get("orders").column_names, "loyalty_tier")
+    land(cfg, "orders", "orders.csv",
+         csv_text([{**r, "loyalty_tier": "gold"} for r in orders(2)], columns))
+
+    summary = Loader("run-x", settings=cfg).run(until=DAY)
+
+    assert summary.rows_loaded == 2 and summary.quarantined == []
+    assert rows(cfg, "select extra_columns from ops.ingest_log") == [("loyalty_tier",)]
+
+
+def test_crlf_line_endings_load(opspulse_home):
+    cfg = opspulse_home
+    land(cfg, "orders", "orders.csv", csv_text(orders(3)).replace("\n", "\r\n"))
+
+    summary = Loader("run-crlf", settings=cfg).run(until=DAY)
+
+    assert summary.rows_loaded == 3
+    assert rows(cfg, "select max(updated_at)::varchar from raw.orders") == [
+        ("2026-11-02 10:00:00",)]
+
+
+def test_rerunning_a_day_leaves_the_same_rows(opspulse_home):
+    cfg = opspulse_home
+    land(cfg, "orders", "orders.csv", csv_text(orders(5)))
+    land(cfg, "orders", "orders.csv", csv_text(orders(4)), day=date(2026, 11, 3))
+    first = Loader("run-1", settings=cfg).run(until=date(2026, 11, 3))
+    snapshot = rows(cfg, "select * exclude (_loaded_at) from raw.orders order by all")
+
+    again = Loader("run-2", settings=cfg).run(until=date(2026, 11, 3))
+    forced = Loader("run-3", settings=cfg).run(until=date(2026, 11, 3), force=True)
+
+    assert len(first.partitions_loaded) == 2
+    assert again.partitions_loaded == [] and again.partitions_unchanged == 2
+    assert len(forced.partitions_loaded) == 2
+    assert rows(cfg, "select * exclude (_loaded_at) from raw.orders order by all") == snapshot
+    assert len(snapshot) == 9
+
+
+def test_a_redelivered_file_replaces_its_partition_only(opspulse_home):
+    cfg = opspulse_home
+    land(cfg, "orders", "orders.csv", csv_text(orders(5)))
+    land(cfg, "orders", "orders.csv", csv_text(orders(4)), day=date(2026, 11, 3))
+    Loader("run-1", settings=cfg).run(until=date(2026, 11, 3))
+
+    land(cfg, "orders", "orders.csv", csv_text(orders(2, status="cancelled")))
+    summary = Loader("run-2", settings=cfg).run(until=date(2026, 11, 3))
+
+    assert summary.partitions_loaded == [("orders", DAY)]
+    assert rows(cfg, "select _ds, status, count(*) from raw.orders group by all order by 1") == [
+        (DAY, "cancelled", 2), (date(2026, 11, 3), "placed", 4)]
+
+
+def test_days_after_the_run_day_are_not_loaded(opspulse_home):
+    cfg = opspulse_home
+    land(cfg, "orders", "orders.csv", csv_text(orders(1)))
+    land(cfg, "orders", "orders.csv", csv_text(orders(1)), day=date(2026, 11, 3))
+
+    summary = Loader("run-1", settings=cfg).run(until=DAY)
+
+    assert summary.partitions_loaded == [("orders", DAY)]
