@@ -6,6 +6,10 @@ checkpoints and closes it, then ``os.replace``s it over ``marts.duckdb``. The re
 atomic, so a reader sees either the old or the new version, a reader that already has the
 file open keeps reading the old one, and a run killed at any point before the rename leaves
 the last good version in place (the half-written ``.next`` is removed by the next publish).
+
+Analysts open ``marts.duckdb`` (read-only) and query ``marts.rpt_ecommerce__daily``: the
+build's ``marts`` schema is published as the file's default schema, and the file's catalog
+is named ``marts``. Publication metadata is in ``meta.publication``.
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ def publish(
         con.execute(f"attach '{cfg.build_db}' as build (read_only)")
         found = con.execute(
             """
-            select table_schema, table_name from duckdb_tables()
+            select schema_name, table_name from duckdb_tables()
             where database_name = 'build' and schema_name in (select unnest(?::varchar[]))
             order by 1, 2
             """,
@@ -73,17 +77,23 @@ def publish(
                 f"nothing to publish: {cfg.build_db} has no tables in {PUBLISHED_SCHEMAS}; "
                 "did the dbt build run?"
             )
+        # The build's `marts` schema becomes the published file's `main` schema: the file's
+        # catalog is itself called `marts`, so `marts.rpt_x` resolves without ambiguity
+        # whether a reader opens the file or attaches it under that name.
+        db = con.execute("select current_database()").fetchone()[0]
         for schema, table in found:
-            con.execute(f"create schema if not exists {schema}")
+            target_schema = "main" if schema == "marts" else schema
+            con.execute(f'create schema if not exists "{db}".{target_schema}')
             con.execute(
-                f'create table {schema}."{table}" as select * from build.{schema}."{table}"'
+                f'create table "{db}".{target_schema}."{table}" as '
+                f'select * from build.{schema}."{table}"'
             )
             tables[f"{schema}.{table}"] = con.execute(
-                f'select count(*) from {schema}."{table}"'
+                f'select count(*) from "{db}".{target_schema}."{table}"'
             ).fetchone()[0]
-        con.execute("create schema if not exists meta")
+        con.execute(f'create schema if not exists "{db}".meta')
         con.execute(
-            "create table meta.publication as select ?::date as ds, ? as run_id, "
+            f'create table "{db}".meta.publication as select ?::date as ds, ? as run_id, '
             "?::timestamp as published_at",
             [ds, run_id, published_at],
         )

@@ -1,0 +1,79 @@
+"""DAG policy: every DAG imports, is light to parse, and follows the house rules."""
+
+from __future__ import annotations
+
+import ast
+from datetime import timedelta
+
+import pytest
+
+from opspulse.nightly import DUCKDB_POOL
+from opspulse.settings import REPO_ROOT
+
+DAG_FILES = sorted((REPO_ROOT / "dags").glob("*.py"))
+HEAVY = {"duckdb", "great_expectations", "dbt", "pandas", "pyarrow", "numpy", "aiosmtpd"}
+GATES = {"audit_raw", "audit_marts"}
+
+
+def test_no_import_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert set(dagbag.dag_ids) == {p.stem for p in DAG_FILES}
+
+
+@pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
+def test_dag_files_import_nothing_heavy_at_module_level(path):
+    tree = ast.parse(path.read_text())
+    imported = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert not imported & HEAVY
+    assert ast.get_docstring(tree), "a DAG file starts with a docstring used as doc_md"
+
+
+def test_heavy_libraries_are_not_loaded_by_parsing(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, runpy; runpy.run_path(%r); "
+        "print(sorted(m for m in %r if m in sys.modules))" % (str(DAG_FILES[0]), sorted(HEAVY))
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**__import__("os").environ, "AIRFLOW_HOME": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_policy_of_every_dag_and_task(dagbag):
+    for dag in dagbag.dags.values():
+        assert dag.tags and "opspulse" in dag.tags
+        assert dag.max_active_runs == 1
+        assert dag.doc_md
+        assert not dag.catchup
+        dag.topological_sort()  # raises on a cycle
+        for task in dag.tasks:
+            assert task.owner == "data-platform", task.task_id
+            assert task.pool == DUCKDB_POOL, task.task_id
+            assert task.execution_timeout is not None, task.task_id
+            assert task.execution_timeout <= timedelta(hours=1), task.task_id
+            assert task.email_on_retry is False, task.task_id
+            if task.task_id in GATES:
+                assert task.retries == 0, f"{task.task_id}: a failed check fails at once"
+            else:
+                assert task.retries >= 1, task.task_id
+                assert task.retry_delay > timedelta(0), task.task_id
+
+
+def test_nightly_flow_is_gated(dagbag):
+    dag = dagbag.dags["opspulse_nightly"]
+    order = ["load_sources", "audit_raw", "build_marts", "audit_marts", "publish_marts",
+             "send_reports"]
+    for upstream, downstream in zip(order, order[1:]):
+        assert dag.get_task(downstream).upstream_task_ids == {upstream}
+    alert = dag.get_task("alert_data_team")
+    assert alert.upstream_task_ids == set(order[:-1])
+    assert alert.trigger_rule == "one_failed"
+    assert "send_reports" not in alert.upstream_task_ids

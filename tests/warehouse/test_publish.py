@@ -1,0 +1,125 @@
+"""Write-audit-publish: readers keep working, a failed publish leaves the last good version."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import date
+
+import duckdb
+import pytest
+
+from opspulse.warehouse import publish as publish_mod
+from opspulse.warehouse.publish import publish, published_ds
+
+
+def build_marts(cfg, net_sales: float) -> None:
+    cfg.build_db.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(cfg.build_db))
+    con.execute("create schema if not exists marts")
+    con.execute("create schema if not exists staging")
+    con.execute(
+        "create or replace table marts.rpt_ecommerce__daily as "
+        "select date '2026-11-01' as report_date, ?::double as net_sales", [net_sales]
+    )
+    con.execute("create or replace table staging.not_published as select 1 as x")
+    con.close()
+
+
+def read_published(cfg) -> float:
+    con = duckdb.connect(str(cfg.marts_db), read_only=True)
+    try:
+        return con.execute("select net_sales from marts.rpt_ecommerce__daily").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_publish_copies_only_the_marts_schema(opspulse_home):
+    cfg = opspulse_home
+    build_marts(cfg, 100.0)
+
+    result = publish(date(2026, 11, 1), "run-1", settings=cfg)
+
+    assert result.tables == {"marts.rpt_ecommerce__daily": 1}
+    assert read_published(cfg) == 100.0
+    assert published_ds(cfg) == date(2026, 11, 1)
+    assert not cfg.marts_db.with_name("marts.duckdb.next").exists()
+
+
+def test_a_reader_in_another_process_keeps_reading_while_we_publish(opspulse_home):
+    cfg = opspulse_home
+    build_marts(cfg, 100.0)
+    publish(date(2026, 11, 1), "run-1", settings=cfg)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, sys
+            con = duckdb.connect({str(cfg.marts_db)!r}, read_only=True)
+            print(con.execute("select net_sales from marts.rpt_ecommerce__daily").fetchone()[0],
+                  flush=True)
+            sys.stdin.readline()
+            print(con.execute("select net_sales from marts.rpt_ecommerce__daily").fetchone()[0],
+                  flush=True)
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert reader.stdout.readline().strip() == "100.0"
+
+    build_marts(cfg, 250.0)  # the next run builds while the reader holds the file open
+    publish(date(2026, 11, 2), "run-2", settings=cfg)
+    out, _ = reader.communicate("go\n", timeout=30)
+
+    assert out.strip() == "100.0"  # the open reader still sees its version, without errors
+    assert read_published(cfg) == 250.0  # a new reader sees the new version
+
+
+def test_a_publish_that_dies_midway_leaves_the_last_good_version(opspulse_home, monkeypatch):
+    cfg = opspulse_home
+    build_marts(cfg, 100.0)
+    publish(date(2026, 11, 1), "run-1", settings=cfg)
+    build_marts(cfg, 999.0)
+
+    def killed(*_args, **_kwargs):
+        raise KeyboardInterrupt("killed before the swap")
+
+    monkeypatch.setattr(publish_mod.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        publish(date(2026, 11, 2), "run-2", settings=cfg)
+    monkeypatch.undo()
+
+    assert read_published(cfg) == 100.0
+    assert published_ds(cfg) == date(2026, 11, 1)
+    # the next publish cleans up the half-written file and succeeds
+    publish(date(2026, 11, 2), "run-3", settings=cfg)
+    assert read_published(cfg) == 999.0
+
+
+def test_a_process_killed_while_writing_next_leaves_the_last_good_version(opspulse_home):
+    cfg = opspulse_home
+    build_marts(cfg, 100.0)
+    publish(date(2026, 11, 1), "run-1", settings=cfg)
+    build_marts(cfg, 999.0)
+    code = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent("""
+            import os
+            from datetime import date
+            from opspulse.warehouse import publish as p
+            p.os.replace = lambda *a: os._exit(9)  # die hard at the last moment
+            p.publish(date(2026, 11, 2), "run-2")
+        """)],
+        env={**__import__("os").environ, "OPSPULSE_HOME": str(cfg.home)},
+    ).returncode
+
+    assert code == 9
+    assert cfg.marts_db.with_name("marts.duckdb.next").exists()
+    assert read_published(cfg) == 100.0
+
+
+def test_publish_refuses_an_empty_build(opspulse_home):
+    cfg = opspulse_home
+    cfg.build_db.parent.mkdir(parents=True)
+    duckdb.connect(str(cfg.build_db)).close()
+
+    with pytest.raises(RuntimeError, match="nothing to publish"):
+        publish(date(2026, 11, 1), "run-1", settings=cfg)
+    assert not cfg.marts_db.exists()
