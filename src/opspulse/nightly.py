@@ -182,7 +182,7 @@ def alert_data_team(ds: date, run_id: str) -> dict:
     cfg = _cfg()
     failures = results.critical_failures(cfg.build_db, run_id=run_id)
     summary = results.describe_failures(failures, run_id=run_id)
-    sent = mailer.send_alert(
+    result = mailer.send_alert(
         ds,
         summary,
         failures,
@@ -190,4 +190,4 @@ def alert_data_team(ds: date, run_id: str) -> dict:
         conn_id=cfg.smtp_conn_id,
         recipients_file=cfg.recipients_file,
     )
-    return {"failures": len(failures), "sent": bool(sent)}
+    return {"failures": len(failures), "outcome": result.outcome}

@@ -26,6 +26,8 @@ from opspulse.warehouse.connection import connect
 log = logging.getLogger(__name__)
 
 PUBLISHED_SCHEMAS = ("marts",)
+PUBLISHED_SCHEMA = "main"
+"""Where the build's ``marts`` schema lands in ``marts.duckdb``."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def publish(
         # whether a reader opens the file or attaches it under that name.
         db = con.execute("select current_database()").fetchone()[0]
         for schema, table in found:
-            target_schema = "main" if schema == "marts" else schema
+            target_schema = PUBLISHED_SCHEMA if schema == "marts" else schema
             con.execute(f'create schema if not exists "{db}".{target_schema}')
             con.execute(
                 f'create table "{db}".{target_schema}."{table}" as '

@@ -1,0 +1,239 @@
+"""Read one role's numbers for one day from the published marts database.
+
+The published database (``settings.marts_db``) is opened ``read_only=True`` for the few
+queries of one role and closed right away, so a publish (which swaps the file) is never
+blocked for long. Everything an email shows comes out of :func:`read_kpis` as a
+:class:`KpiSnapshot`; :meth:`KpiSnapshot.sent_values` is the set of numbers, formatted as
+displayed, that the send ledger hashes and keeps to explain a restatement.
+
+What the hash covers: the day's own numbers (tile values, detail values, breakdown rows),
+formatted as shown. Trend context (previous day, 7-day average, target) is left out: a late
+correction of *yesterday* restates yesterday's email, not today's. Formatting first means
+floating-point noise below display precision never triggers a restatement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from opspulse.reports.formatting import format_value
+from opspulse.reports.roles import (
+    MART_SCHEMA,
+    DetailsSection,
+    Field,
+    Role,
+    TableSection,
+    Tile,
+    get_role,
+)
+from opspulse.warehouse.connection import connect
+from opspulse.warehouse.publish import PUBLISHED_SCHEMA
+
+
+class MissingReportDay(LookupError):
+    """The published mart has no row for the requested day."""
+
+
+class MartNotReadable(RuntimeError):
+    """The published database, a mart or a column the role needs is missing."""
+
+
+@dataclass(frozen=True)
+class TileReading:
+    tile: Tile
+    value: Any
+    prev_day: Any = None
+    avg_7d: Any = None
+    target: Any = None
+    pct_of_target: Any = None
+
+
+@dataclass(frozen=True)
+class DetailsReading:
+    section: DetailsSection
+    values: tuple[tuple[Field, Any], ...]
+
+
+@dataclass(frozen=True)
+class TableReading:
+    section: TableSection
+    rows: tuple[tuple[Any, ...], ...]
+    """Each row: the label value, then one value per ``section.columns``."""
+
+
+SectionReading = DetailsReading | TableReading
+
+
+@dataclass(frozen=True)
+class KpiSnapshot:
+    role: Role
+    ds: dt.date
+    tiles: tuple[TileReading, ...]
+    sections: tuple[SectionReading, ...]
+
+    def sent_values(self) -> dict[str, dict[str, str]]:
+        """Stable key -> {label, value (formatted as displayed)} for every number of the day."""
+        out: dict[str, dict[str, str]] = {}
+        for reading in self.tiles:
+            t = reading.tile
+            out[t.column] = {"label": t.label, "value": format_value(reading.value, t.kind)}
+        for section in self.sections:
+            if isinstance(section, DetailsReading):
+                for f, value in section.values:
+                    out[f.column] = {"label": f.label, "value": format_value(value, f.kind)}
+            else:
+                s = section.section
+                for label_value, *values in section.rows:
+                    item = format_value(label_value, s.label.kind)
+                    for f, value in zip(s.columns, values, strict=True):
+                        out[f"{s.mart}[{item}].{f.column}"] = {
+                            "label": f"{s.title}: {item} {f.label.lower()}",
+                            "value": format_value(value, f.kind),
+                        }
+        return out
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.sent_values())
+
+
+def content_hash(sent_values: dict[str, dict[str, str]]) -> str:
+    """sha256 of the keys and displayed values (labels excluded: renaming one restates nothing)."""
+    pairs = sorted((key, item["value"]) for key, item in sent_values.items())
+    return hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode()).hexdigest()
+
+
+def as_date(ds: dt.date | str) -> dt.date:
+    if isinstance(ds, dt.datetime):
+        return ds.date()
+    if isinstance(ds, dt.date):
+        return ds
+    try:
+        return dt.date.fromisoformat(str(ds))
+    except ValueError:
+        raise ValueError(f"not a day (expected YYYY-MM-DD): {ds!r}") from None
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _table(con: duckdb.DuckDBPyConnection, mart: str) -> str:
+    """Fully qualified: the build's ``marts`` schema is the published file's ``main``."""
+    (catalog,) = con.execute("select current_database()").fetchone()
+    return ".".join(map(_quote, (catalog, PUBLISHED_SCHEMA, mart)))
+
+
+def _columns(con: duckdb.DuckDBPyConnection, mart: str, marts_db: Path) -> set[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = ? and table_name = ?",
+        [PUBLISHED_SCHEMA, mart],
+    ).fetchall()
+    if not rows:
+        raise MartNotReadable(f"{MART_SCHEMA}.{mart} does not exist in {marts_db}")
+    return {name for (name,) in rows}
+
+
+def _require(available: set[str], needed: Sequence[str], mart: str, marts_db: Path) -> None:
+    missing = [c for c in needed if c not in available]
+    if missing:
+        raise MartNotReadable(
+            f"{MART_SCHEMA}.{mart} in {marts_db} lacks column(s) {', '.join(missing)}"
+        )
+
+
+def _daily_row(
+    con: duckdb.DuckDBPyConnection, role: Role, ds: dt.date, marts_db: Path
+) -> dict[str, Any]:
+    available = _columns(con, role.mart, marts_db)
+    needed: list[str] = []
+    for t in role.tiles:
+        needed.append(t.column)
+        if t.trend:
+            needed += [t.prev_day_column, t.avg_7d_column]
+    for s in role.sections:
+        if isinstance(s, DetailsSection):
+            needed += [f.column for f in s.fields]
+    _require(available, needed, role.mart, marts_db)
+    optional = [
+        c for t in role.tiles for c in (t.target_column, t.attainment_column) if c in available
+    ]
+    columns = list(dict.fromkeys(needed + optional))
+    rows = con.execute(
+        f"select {', '.join(map(_quote, columns))} "
+        f"from {_table(con, role.mart)} where report_date = ?",
+        [ds],
+    ).fetchall()
+    if not rows:
+        raise MissingReportDay(
+            f"no row for report_date {ds.isoformat()} in {MART_SCHEMA}.{role.mart} "
+            f"({marts_db}); was that day built and published?"
+        )
+    if len(rows) > 1:
+        raise MartNotReadable(
+            f"{MART_SCHEMA}.{role.mart} has {len(rows)} rows for report_date {ds.isoformat()}; "
+            "a report mart holds one row per day"
+        )
+    return dict(zip(columns, rows[0], strict=True))
+
+
+def _table_rows(
+    con: duckdb.DuckDBPyConnection, section: TableSection, ds: dt.date, marts_db: Path
+) -> tuple[tuple[Any, ...], ...]:
+    columns = [section.label.column] + [f.column for f in section.columns]
+    _require(
+        _columns(con, section.mart, marts_db), columns + [section.order_by], section.mart, marts_db
+    )
+    direction = "desc" if section.descending else "asc"
+    rows = con.execute(
+        f"select {', '.join(map(_quote, columns))} "
+        f"from {_table(con, section.mart)} where report_date = ? "
+        f"order by {_quote(section.order_by)} {direction} nulls last, "
+        f"{_quote(section.label.column)} limit {int(section.limit)}",
+        [ds],
+    ).fetchall()
+    return tuple(tuple(r) for r in rows)
+
+
+def read_kpis(role: Role | str, ds: dt.date | str, marts_db: Path | str) -> KpiSnapshot:
+    """One role's headline values, trend columns and sections for day ``ds``.
+
+    Raises :class:`MissingReportDay` when the role's mart has no row for the day and
+    :class:`MartNotReadable` when the database, a mart or a needed column is missing.
+    """
+    role = get_role(role) if isinstance(role, str) else role
+    day = as_date(ds)
+    marts_db = Path(marts_db)
+    if not marts_db.is_file():
+        raise MartNotReadable(
+            f"published database {marts_db} does not exist; has the publish step run?"
+        )
+    with connect(marts_db, read_only=True) as con:
+        row = _daily_row(con, role, day, marts_db)
+        sections: list[SectionReading] = []
+        for s in role.sections:
+            if isinstance(s, DetailsSection):
+                sections.append(DetailsReading(s, tuple((f, row[f.column]) for f in s.fields)))
+            else:
+                sections.append(TableReading(s, _table_rows(con, s, day, marts_db)))
+    tiles = tuple(
+        TileReading(
+            tile=t,
+            value=row[t.column],
+            prev_day=row.get(t.prev_day_column),
+            avg_7d=row.get(t.avg_7d_column),
+            target=row.get(t.target_column),
+            pct_of_target=row.get(t.attainment_column),
+        )
+        for t in role.tiles
+    )
+    return KpiSnapshot(role=role, ds=day, tiles=tiles, sections=tuple(sections))

@@ -1,0 +1,241 @@
+"""The send ledger: ``ops.send_ledger`` in the build database makes sending idempotent.
+
+One row per delivery attempt of one message (a ``message_id``; ``attempt`` counts from 1).
+A row is written as ``sending`` and committed *before* the SMTP conversation starts, then
+turned into ``sent`` or ``failed``. So after any crash the ledger says what may have gone out.
+
+Reports, per ``(ds, role)``:
+
+- the latest attempt is ``sending`` (the process died mid-send) or ``failed``, with the
+  numbers unchanged: send again **with the same Message-ID** (attempt + 1), so a receiver
+  that already got it can drop the duplicate; a stale ``sending`` row becomes ``failed``
+  ("interrupted").
+- a ``sent`` report or restatement with the same content hash exists: skip.
+- a ``sent`` one exists with another content hash: send a restatement, marked as such,
+  explaining what changed against the last sent numbers (``sent_values``).
+- nothing sent yet: send the report.
+
+Alerts (``role = 'data_team'``): one per ``(ds, content hash of the failures)``, with the same
+skip / resend-with-same-Message-ID rules.
+
+The ledger lives in the build database, not in the published one (read-only for all but the
+publisher). :class:`SendLedger` keeps one connection for a whole send run: DuckDB lets one
+process open the file, so a ``sending`` row found at the start of a run cannot belong to a
+send still in progress elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+from opspulse.warehouse.connection import connect
+
+MessageKind = Literal["report", "restatement", "alert"]
+Status = Literal["sending", "sent", "failed"]
+ALERT_ROLE = "data_team"
+
+_DDL = """
+create schema if not exists ops;
+create sequence if not exists ops.send_ledger_id;
+create table if not exists ops.send_ledger (
+    ledger_id bigint primary key default nextval('ops.send_ledger_id'),
+    ds date not null,
+    role varchar not null,
+    kind varchar not null check (kind in ('report', 'restatement', 'alert')),
+    content_hash varchar not null,
+    message_id varchar not null,
+    recipients varchar[] not null,
+    status varchar not null check (status in ('sending', 'sent', 'failed')),
+    attempt integer not null,
+    created_at timestamp not null,
+    sent_at timestamp,
+    error varchar,
+    subject varchar,
+    sent_values varchar
+);
+"""
+
+_COLUMNS = (
+    "ledger_id, ds, role, kind, content_hash, message_id, recipients, status, attempt, "
+    "created_at, sent_at, error, subject, sent_values"
+)
+
+
+def utc_now() -> dt.datetime:
+    """Naive UTC, as stored in the ledger's ``timestamp`` columns."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    ledger_id: int
+    ds: dt.date
+    role: str
+    kind: MessageKind
+    content_hash: str
+    message_id: str
+    recipients: tuple[str, ...]
+    status: Status
+    attempt: int
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    error: str | None
+    subject: str | None
+    sent_values: dict[str, dict[str, str]]
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> LedgerEntry:
+        values = dict(zip([c.strip() for c in _COLUMNS.split(",")], row, strict=True))
+        values["recipients"] = tuple(values["recipients"] or ())
+        values["sent_values"] = json.loads(values["sent_values"]) if values["sent_values"] else {}
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class SendPlan:
+    """What to do for one message, decided from the ledger."""
+
+    action: Literal["send", "skip"]
+    kind: MessageKind
+    attempt: int = 1
+    message_id: str | None = None
+    """The Message-ID to reuse (a resend), or None for a new message."""
+    previous: LedgerEntry | None = None
+    """The last sent message of this (ds, role): what a skip matched, what a restatement replaces."""
+    interrupted: LedgerEntry | None = None
+    """A ``sending`` row left by a process that died; it becomes ``failed`` on resend."""
+
+
+class SendLedger:
+    """``ops.send_ledger`` over one open connection to the build database."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.con.execute(_DDL)
+
+    @classmethod
+    @contextmanager
+    def open(cls, build_db: Path | str) -> Iterator[SendLedger]:
+        with connect(Path(build_db)) as con:
+            yield cls(con)
+
+    def entries(self, ds: dt.date | None = None, role: str | None = None) -> list[LedgerEntry]:
+        """Ledger rows, oldest first, optionally for one day and one role."""
+        where, params = [], []
+        if ds is not None:
+            where.append("ds = ?")
+            params.append(ds)
+        if role is not None:
+            where.append("role = ?")
+            params.append(role)
+        clause = f"where {' and '.join(where)}" if where else ""
+        rows = self.con.execute(
+            f"select {_COLUMNS} from ops.send_ledger {clause} order by ledger_id", params
+        ).fetchall()
+        return [LedgerEntry.from_row(r) for r in rows]
+
+    def plan_report(self, ds: dt.date, role: str, content_hash: str) -> SendPlan:
+        rows = [e for e in self.entries(ds, role) if e.kind in ("report", "restatement")]
+        last_sent = next((e for e in reversed(rows) if e.status == "sent"), None)
+        latest = rows[-1] if rows else None
+        if latest is not None and latest.status != "sent" and latest.content_hash == content_hash:
+            return _resend(latest, last_sent)
+        if last_sent is not None and last_sent.content_hash == content_hash:
+            return SendPlan("skip", last_sent.kind, previous=last_sent)
+        stale = latest if latest is not None and latest.status == "sending" else None
+        kind: MessageKind = "restatement" if last_sent is not None else "report"
+        return SendPlan("send", kind, previous=last_sent, interrupted=stale)
+
+    def plan_alert(self, ds: dt.date, content_hash: str) -> SendPlan:
+        rows = [
+            e
+            for e in self.entries(ds, ALERT_ROLE)
+            if e.kind == "alert" and e.content_hash == content_hash
+        ]
+        if not rows:
+            return SendPlan("send", "alert")
+        latest = rows[-1]
+        if any(e.status == "sent" for e in rows):
+            return SendPlan("skip", "alert", previous=latest)
+        return _resend(latest, None)
+
+    def record_sending(
+        self,
+        *,
+        ds: dt.date,
+        role: str,
+        plan: SendPlan,
+        content_hash: str,
+        message_id: str,
+        recipients: Sequence[str],
+        subject: str,
+        sent_values: dict[str, dict[str, str]],
+    ) -> int:
+        """Write the ``sending`` row (committed before any SMTP traffic); return its id."""
+        self.con.execute("begin transaction")
+        try:
+            if plan.interrupted is not None:
+                note = "interrupted: the process stopped before the outcome was recorded" + (
+                    f"; resent as attempt {plan.attempt} with the same Message-ID"
+                    if plan.interrupted.message_id == message_id
+                    else "; superseded by a message with the current numbers"
+                )
+                self.con.execute(
+                    "update ops.send_ledger set status = 'failed', error = ? "
+                    "where ledger_id = ? and status = 'sending'",
+                    [note, plan.interrupted.ledger_id],
+                )
+            (ledger_id,) = self.con.execute(
+                "insert into ops.send_ledger (ds, role, kind, content_hash, message_id, "
+                "recipients, status, attempt, created_at, subject, sent_values) "
+                "values (?, ?, ?, ?, ?, ?, 'sending', ?, ?, ?, ?) returning ledger_id",
+                [
+                    ds,
+                    role,
+                    plan.kind,
+                    content_hash,
+                    message_id,
+                    list(recipients),
+                    plan.attempt,
+                    utc_now(),
+                    subject,
+                    json.dumps(sent_values, ensure_ascii=False),
+                ],
+            ).fetchone()
+            self.con.execute("commit")
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+        return int(ledger_id)
+
+    def record_sent(self, ledger_id: int, *, note: str | None = None) -> None:
+        self.con.execute(
+            "update ops.send_ledger set status = 'sent', sent_at = ?, error = ? "
+            "where ledger_id = ?",
+            [utc_now(), note, ledger_id],
+        )
+
+    def record_failed(self, ledger_id: int, error: str) -> None:
+        self.con.execute(
+            "update ops.send_ledger set status = 'failed', error = ? where ledger_id = ?",
+            [error, ledger_id],
+        )
+
+
+def _resend(latest: LedgerEntry, last_sent: LedgerEntry | None) -> SendPlan:
+    return SendPlan(
+        "send",
+        latest.kind,
+        attempt=latest.attempt + 1,
+        message_id=latest.message_id,
+        previous=last_sent,
+        interrupted=latest if latest.status == "sending" else None,
+    )

@@ -1,0 +1,313 @@
+"""Send the morning emails of one day, or the data team's alert: what the Airflow tasks call.
+
+:func:`send_reports` reads each role's numbers from the published database, asks the send
+ledger (build database) what to do, renders, sends over SMTP and records the outcome. It
+also writes each rendered HTML to ``<OPSPULSE_HOME>/reports/<ds>/<role>.html`` for people
+without email. A role that fails to send does not stop the others; the run raises
+:class:`ReportsNotSent` at the end naming the failed roles, so Airflow retries the task and
+the ledger makes the retry send only what is missing.
+
+:func:`send_alert` sends "Reports withheld for <day>" to the data team when the quality
+gate fails, once per day and set of failures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from opspulse import settings as opspulse_settings
+from opspulse.reports.delivery import build_message, send_message
+from opspulse.reports.kpis import as_date, read_kpis
+from opspulse.reports.ledger import ALERT_ROLE, SendLedger, SendPlan
+from opspulse.reports.recipients import Recipients, load_recipients
+from opspulse.reports.render import RenderedEmail, render_alert, render_report, restatement_view
+from opspulse.reports.roles import ROLES, get_role
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["sent", "skipped", "restated", "failed"]
+
+
+@dataclass(frozen=True)
+class RoleResult:
+    role: str
+    outcome: Outcome
+    message_id: str | None = None
+    subject: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SendSummary:
+    ds: dt.date
+    results: tuple[RoleResult, ...] = field(default=())
+
+    def roles(self, outcome: Outcome) -> list[str]:
+        return [r.role for r in self.results if r.outcome == outcome]
+
+    @property
+    def sent(self) -> list[str]:
+        return self.roles("sent")
+
+    @property
+    def skipped(self) -> list[str]:
+        return self.roles("skipped")
+
+    @property
+    def restated(self) -> list[str]:
+        return self.roles("restated")
+
+    @property
+    def failed(self) -> list[str]:
+        return self.roles("failed")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Small and JSON-friendly (fit for XCom): ds and the roles per outcome."""
+        return {
+            "ds": self.ds.isoformat(),
+            **{o: self.roles(o) for o in ("sent", "skipped", "restated", "failed")},
+        }
+
+
+class ReportsNotSent(RuntimeError):
+    """At least one role's email could not be sent; the others were attempted."""
+
+    def __init__(self, summary: SendSummary):
+        self.summary = summary
+        details = "; ".join(
+            f"{r.role}: {r.error}" for r in summary.results if r.outcome == "failed"
+        )
+        super().__init__(
+            f"{len(summary.failed)} of {len(summary.results)} report(s) for "
+            f"{summary.ds.isoformat()} not sent ({', '.join(summary.failed)}): {details}"
+        )
+
+
+def new_message_id(ds: dt.date, role: str, kind: str, domain: str) -> str:
+    """``<20261127.report.ecommerce.9f86d081884c7d65@example.com>``: unique and short enough
+    to fit one header line (a folded Message-ID trips some parsers' deduplication)."""
+    return f"<{ds:%Y%m%d}.{kind}.{role}.{secrets.token_hex(8)}@{domain or 'opspulse.invalid'}>"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _deliver(
+    ledger: SendLedger,
+    *,
+    ds: dt.date,
+    role: str,
+    plan: SendPlan,
+    rendered: RenderedEmail,
+    content_hash: str,
+    sent_values: dict[str, dict[str, str]],
+    sender: str,
+    to: Sequence[str],
+    sender_domain: str,
+    conn_id: str,
+) -> str:
+    """Record ``sending``, send, record the outcome; return the Message-ID. Raises on failure."""
+    message_id = plan.message_id or new_message_id(ds, role, plan.kind, sender_domain)
+    ledger_id = ledger.record_sending(
+        ds=ds,
+        role=role,
+        plan=plan,
+        content_hash=content_hash,
+        message_id=message_id,
+        recipients=to,
+        subject=rendered.subject,
+        sent_values=sent_values,
+    )
+    message = build_message(
+        rendered,
+        sender=sender,
+        to=to,
+        message_id=message_id,
+        headers={
+            "X-Opspulse-Role": role,
+            "X-Opspulse-Date": ds.isoformat(),
+            "X-Opspulse-Kind": plan.kind,
+            "X-Opspulse-Content-Hash": content_hash,
+        },
+    )
+    try:
+        refused = send_message(message, conn_id=conn_id)
+    except Exception as exc:
+        ledger.record_failed(ledger_id, str(exc))
+        raise
+    note = f"refused by the server: {', '.join(refused)}" if refused else None
+    ledger.record_sent(ledger_id, note=note)
+    return message_id
+
+
+def send_reports(
+    ds: dt.date | str,
+    *,
+    marts_db: Path | str | None = None,
+    build_db: Path | str | None = None,
+    roles: Iterable[str] | None = None,
+    conn_id: str | None = None,
+    recipients_file: Path | str | None = None,
+    reports_dir: Path | str | None = None,
+) -> SendSummary:
+    """Send each role's morning email for ``ds`` exactly once (restated if numbers changed).
+
+    Defaults come from :func:`opspulse.settings.load`. ``roles`` defaults to every role of
+    :data:`opspulse.reports.roles.ROLES`. Raises :class:`ReportsNotSent` after trying every
+    role when any failed; recipients are checked before anything is sent.
+    """
+    cfg = opspulse_settings.load()
+    day = as_date(ds)
+    marts_db = Path(marts_db or cfg.marts_db)
+    build_db = Path(build_db or cfg.build_db)
+    conn_id = conn_id or cfg.smtp_conn_id
+    reports_dir = Path(reports_dir or cfg.reports_dir)
+    names = list(dict.fromkeys(roles)) if roles is not None else list(ROLES)
+    for name in names:
+        get_role(name)
+    recipients = load_recipients(recipients_file or cfg.recipients_file)
+    recipients.check_roles(names)
+
+    results: list[RoleResult] = []
+    with SendLedger.open(build_db) as ledger:
+        for name in names:
+            result = _send_role(
+                ledger,
+                day,
+                name,
+                marts_db=marts_db,
+                recipients=recipients,
+                conn_id=conn_id,
+                reports_dir=reports_dir,
+            )
+            log.info(
+                "%s %s: %s%s",
+                day,
+                name,
+                result.outcome,
+                f" ({result.error})" if result.error else "",
+            )
+            results.append(result)
+    summary = SendSummary(ds=day, results=tuple(results))
+    if summary.failed:
+        raise ReportsNotSent(summary)
+    return summary
+
+
+def _send_role(
+    ledger: SendLedger,
+    day: dt.date,
+    name: str,
+    *,
+    marts_db: Path,
+    recipients: Recipients,
+    conn_id: str,
+    reports_dir: Path,
+) -> RoleResult:
+    html_path = reports_dir / day.isoformat() / f"{name}.html"
+    try:
+        snapshot = read_kpis(name, day, marts_db)
+        sent_values = snapshot.sent_values()
+        content_hash = snapshot.content_hash
+        plan = ledger.plan_report(day, name, content_hash)
+        restatement = None
+        if plan.kind == "restatement" and plan.previous is not None:
+            restatement = restatement_view(
+                plan.previous.sent_values, sent_values, plan.previous.sent_at
+            )
+        rendered = render_report(snapshot, restatement=restatement)
+        if plan.action == "skip":
+            if not html_path.exists():
+                _write_atomically(html_path, rendered.html)
+            return RoleResult(name, "skipped", plan.previous.message_id if plan.previous else None)
+        _write_atomically(html_path, rendered.html)
+        message_id = _deliver(
+            ledger,
+            ds=day,
+            role=name,
+            plan=plan,
+            rendered=rendered,
+            content_hash=content_hash,
+            sent_values=sent_values,
+            sender=recipients.sender,
+            to=recipients.for_role(name),
+            sender_domain=recipients.sender_domain,
+            conn_id=conn_id,
+        )
+    except Exception as exc:
+        log.error("%s %s: not sent: %s", day, name, exc)
+        return RoleResult(name, "failed", error=f"{type(exc).__name__}: {exc}")
+    outcome: Outcome = "restated" if plan.kind == "restatement" else "sent"
+    return RoleResult(name, outcome, message_id, rendered.subject)
+
+
+def failures_hash(failures: Sequence[Mapping[str, Any]]) -> str:
+    """Content hash of a set of failed checks (order-independent)."""
+    canonical = sorted(json.dumps(dict(f), sort_keys=True, default=str) for f in failures)
+    return hashlib.sha256(json.dumps(canonical).encode()).hexdigest()
+
+
+def send_alert(
+    ds: dt.date | str,
+    report_summary: str,
+    failures: Sequence[Mapping[str, Any]],
+    *,
+    build_db: Path | str | None = None,
+    conn_id: str | None = None,
+    recipients_file: Path | str | None = None,
+    reports_dir: Path | str | None = None,
+    airflow_run: str | None = None,
+) -> RoleResult:
+    """Tell the data team that ``ds``'s reports were withheld and which checks failed.
+
+    ``failures``: dicts with ``suite``, ``expectation``, ``column``, ``observed`` and
+    ``unexpected_count``. Sent once per (ds, failures); ``airflow_run`` (a URL or a run id)
+    is quoted in the email. Raises :class:`opspulse.reports.delivery.DeliveryError` when
+    SMTP fails (the ledger row is then ``failed``).
+    """
+    cfg = opspulse_settings.load()
+    day = as_date(ds)
+    build_db = Path(build_db or cfg.build_db)
+    recipients = load_recipients(recipients_file or cfg.recipients_file)
+    to = recipients.for_alerts()
+    failures = list(failures)
+    rendered = render_alert(
+        day, report_summary, failures, build_db=str(build_db), airflow_run=airflow_run
+    )
+    content_hash = failures_hash(failures)
+    with SendLedger.open(build_db) as ledger:
+        plan = ledger.plan_alert(day, content_hash)
+        if plan.action == "skip":
+            return RoleResult(
+                ALERT_ROLE, "skipped", plan.previous.message_id if plan.previous else None
+            )
+        _write_atomically(
+            Path(reports_dir or cfg.reports_dir) / day.isoformat() / "alert.html", rendered.html
+        )
+        message_id = _deliver(
+            ledger,
+            ds=day,
+            role=ALERT_ROLE,
+            plan=plan,
+            rendered=rendered,
+            content_hash=content_hash,
+            sent_values={},
+            sender=recipients.sender,
+            to=to,
+            sender_domain=recipients.sender_domain,
+            conn_id=conn_id or cfg.smtp_conn_id,
+        )
+    return RoleResult(ALERT_ROLE, "sent", message_id, rendered.subject)

@@ -1,0 +1,139 @@
+import datetime as dt
+import re
+
+from opspulse.reports.formatting import format_value
+from opspulse.reports.kpis import read_kpis
+from opspulse.reports.render import render_alert, render_report, restatement_view
+
+from .conftest import DS
+from .tile_lines import parse_tile_lines
+
+FAILURES = [
+    {
+        "suite": "rpt_ecommerce__daily",
+        "expectation": "expect_column_values_to_not_be_null",
+        "column": "net_sales",
+        "observed": None,
+        "unexpected_count": 1,
+    },
+    {
+        "suite": "raw_customers",
+        "expectation": "expect_column_values_to_match_regex",
+        "column": "email",
+        "observed": ["jane.doe@customer.test", "x"],
+        "unexpected_count": 1200,
+    },
+    {
+        "suite": "rpt_users__daily",
+        "expectation": "expect_column_mean_to_be_between",
+        "column": None,
+        "observed": 0.93,
+        "unexpected_count": None,
+    },
+]
+
+
+def test_subject_names_role_day_and_first_headline(marts_db):
+    email = render_report(read_kpis("ecommerce", DS, marts_db))
+    assert email.subject == "[opspulse] E-commerce · Fri 27 Nov 2026 · Net sales $12,345.67"
+
+
+def test_text_and_html_show_the_same_numbers_in_kpis_order(marts_db):
+    email = render_report(read_kpis("ecommerce", DS, marts_db))
+    lines = parse_tile_lines(email.text)
+    assert list(lines) == ["Net sales", "Valid orders", "Average order value", "Cart abandonment"]
+    assert email.text.count("Net sales: $12,345.67 (▼ 2.4% vs yesterday;") == 1
+    positions = [email.html.index(f">{line.value}</div>") for line in lines.values()]
+    assert positions == sorted(positions)
+    for line in lines.values():
+        assert f">{line.vs_day}</span>" in email.html
+    assert "max-width:600px" in email.html
+    assert "<style" not in email.html  # inline CSS only
+
+
+def test_no_target_means_no_attainment(marts_db):
+    lines = parse_tile_lines(render_report(read_kpis("ecommerce", DS, marts_db)).text)
+    assert lines["Cart abandonment"].attainment is None
+    assert lines["Net sales"].attainment == "98%"
+
+
+def test_null_values_render_na(marts_db):
+    email = render_report(read_kpis("users", "2026-11-26", marts_db))
+    csat = parse_tile_lines(email.text)["CSAT"]
+    assert (csat.value, csat.vs_day, csat.vs_7d, csat.attainment) == ("n/a", "n/a", "n/a", "n/a")
+    assert re.search(r'data-kpi="avg_csat_score"[^>]*>n/a</div>', email.html)
+    assert "None" not in email.text and "None" not in email.html
+
+
+def test_footer_names_the_day_quality_and_sources(marts_db):
+    email = render_report(read_kpis("ecommerce", DS, marts_db))
+    for part in (email.text, email.html):
+        assert "Fri 27 Nov 2026" in part
+        assert "quality checks passed" in part
+        assert "marts.rpt_ecommerce__daily" in part
+        assert "marts.rpt_ecommerce__payment_mix" in part
+
+
+def test_payment_mix_breakdown_is_shown_largest_first(marts_db):
+    text = render_report(read_kpis("ecommerce", DS, marts_db)).text
+    block = text.split("Payment mix\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert block == [
+        "  - card: Amount $7,407.40; Share 60.0%",
+        "  - paypal: Amount $3,703.70; Share 30.0%",
+        "  - gift_card: Amount $1,234.57; Share 10.0%",
+    ]
+
+
+def test_restatement_is_marked_and_names_what_changed(marts_db):
+    snap = read_kpis("ecommerce", DS, marts_db)
+    before = {k: dict(v) for k, v in snap.sent_values().items()}
+    before["net_sales"]["value"] = "$12,000.00"
+    view = restatement_view(before, snap.sent_values(), dt.datetime(2026, 11, 28, 6, 5))
+    email = render_report(snap, restatement=view)
+    assert email.subject.startswith("RESTATED: [opspulse] E-commerce")
+    assert "RESTATED" in email.text and "RESTATED" in email.html
+    assert "Net sales: was $12,000.00, now $12,345.67" in email.text
+    assert "Sat 28 Nov 2026 06:05 UTC" in email.text
+    assert [c.label for c in view.changes] == ["Net sales"]
+
+
+def test_alert_names_every_failed_check_and_next_steps():
+    email = render_alert(
+        dt.date(2026, 11, 27),
+        "3 of 120 critical checks failed",
+        FAILURES,
+        build_db="/data/warehouse/build.duckdb",
+        airflow_run="opspulse_nightly / scheduled__2026-11-27T00:00:00+00:00",
+    )
+    assert email.subject == (
+        "[opspulse] ALERT: Reports withheld for Fri 27 Nov 2026: 3 critical checks failed"
+    )
+    for part in (email.text, email.html):
+        assert "Reports withheld for Fri 27 Nov 2026: 3 critical checks failed" in part
+        for check in FAILURES:
+            assert check["suite"] in part and check["expectation"] in part
+        assert "quality.results" in part and "/data/warehouse/build.duckdb" in part
+        assert "scheduled__2026-11-27" in part
+        assert "1,200" in part
+        assert "jane.doe@customer.test" not in part and "[redacted email]" in part
+
+
+def test_alert_escapes_html():
+    email = render_alert(
+        dt.date(2026, 11, 27),
+        "<script>x</script>",
+        [{"suite": "s", "expectation": "<b>e</b>", "column": "c", "observed": 1}],
+        build_db="b",
+    )
+    assert "<script>" not in email.html and "&lt;script&gt;" in email.html
+    assert "1 critical check failed" in email.subject
+
+
+def test_alert_without_failed_checks_says_the_run_failed():
+    email = render_alert(dt.date(2026, 11, 27), "dbt build failed: model x", [], build_db="b")
+    assert email.subject.endswith("the run failed before its quality checks passed")
+    assert "No failed check was recorded" in email.text and "dbt build failed" in email.text
+
+
+def test_text_values_never_carry_addresses():
+    assert format_value("jane@customer.test", "text") == "[redacted email]"
