@@ -19,9 +19,11 @@ What happens to bad input:
 
 Columns a file carries beyond the contract are tolerated and recorded in the log.
 
-NDJSON is read with ``read_text`` and parsed with DuckDB's JSON functions rather than
-``read_json``: ``read_json`` has no rejects table, so one bad value would fail the whole
-file without a line number, while line-level parsing keeps the good rows and names the bad.
+NDJSON and parquet are read with every contract column as text and cast to the contract
+types in SQL (``try_cast``/``try_strptime``): ``read_json`` and ``read_parquet`` have no
+rejects table, so a typed read would fail the whole file on one bad value, while the loose
+read keeps the good rows and names the bad ones. Malformed JSON fails the whole file; the
+line is then found by a diagnostic pass over that one file.
 """
 
 from __future__ import annotations
@@ -194,10 +196,14 @@ def _typed_projection(source: Source, get: Callable[[str], str], fmt: contracts.
         raw = get(col.name)
         if col.type == "VARCHAR":
             typed = raw
-        elif col.type == "TIMESTAMP":
-            typed = f"try_strptime({raw}::varchar, {_sql_str(fmt.timestamp_format)})"
-        elif col.type == "DATE":
-            typed = f"try_strptime({raw}::varchar, {_sql_str(fmt.date_format)})::date"
+        elif col.type in ("TIMESTAMP", "DATE"):
+            # text must follow the contract's format; a typed (parquet) value casts directly
+            pattern = fmt.timestamp_format if col.type == "TIMESTAMP" else fmt.date_format
+            typed = (
+                f"(case when typeof({raw}) = 'VARCHAR' "
+                f"then try_strptime({raw}::varchar, {_sql_str(pattern)}) "
+                f"else try_cast({raw} as TIMESTAMP) end)::{col.type}"
+            )
         else:
             typed = f"try_cast({raw} as {col.type})"
         exprs.append(f"{typed} as {_quote_ident(col.name)}")
@@ -213,7 +219,7 @@ def _typed_projection(source: Source, get: Callable[[str], str], fmt: contracts.
 class _Reader:
     """Reads one landing file into a temp table ``_good`` plus rejects in ``_bad``."""
 
-    def __init__(self, con, source: Source, path: Path, n: int):
+    def __init__(self, con, source: Source, path: Path, n: str):
         self.con, self.source, self.path = con, source, path
         self.good, self.bad, self.rejects = f"_good_{n}", f"_bad_{n}", f"_rejects_{n}"
         self.header: list[str] = []
@@ -284,41 +290,33 @@ class _Reader:
         )
 
     def _read_ndjson(self) -> None:
-        self.con.execute(
-            f"""
-            create or replace temp table _lines as
-            with f as (select content from read_text({_sql_str(str(self.path))})),
-            split as (select string_split(content, chr(10)) as parts from f)
-            select unnest(parts) as raw_line, generate_subscripts(parts, 1) as line from split
-            """
-        )
-        self.con.execute(
-            """
-            create or replace temp table _parsed as
-            select line, raw_line,
-                   case when json_valid(raw_line) then raw_line::json end as j
-            from _lines where trim(raw_line, chr(13) || ' ') <> ''
-            """
-        )
-        invalid = self.con.execute(
-            "select line, left(raw_line, 200) from _parsed where j is null order by line limit 1"
-        ).fetchone()
-        if invalid:
-            raise FileRejected(f"invalid JSON: {invalid[1]!r}", line=int(invalid[0]))
-        not_objects = self.con.execute(
-            "select min(line) from _parsed where json_type(j) <> 'OBJECT'"
-        ).fetchone()[0]
-        if not_objects:
-            raise FileRejected("each line must be one JSON object", line=int(not_objects))
-        keys = [
-            r[0]
-            for r in self.con.execute(
-                "select distinct unnest(json_keys(j)) as k from _parsed order by k"
+        path = _sql_str(str(self.path))
+        if not self.path.read_bytes().strip():
+            self._check_columns(list(self.source.column_names))  # an empty day is fine
+        else:
+            seen = self._json(
+                f"describe select * from read_json({path}, format = 'newline_delimited', "
+                f"sample_size = {JSON_SCHEMA_SAMPLE})"
             ).fetchall()
-        ]
-        if keys or self.con.execute("select count(*) from _parsed").fetchone()[0]:
-            self._check_columns(keys)
-        self._split_typed("_parsed", lambda c: f"(j->>{_sql_str(c)})")
+            self._check_columns([r[0] for r in seen])
+        loose = ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in self.source.column_names)
+        self._json(
+            f"""
+            create or replace temp table _parsed as
+            select row_number() over () as line, to_json(r)::varchar as raw_line, r.*
+            from read_json({path}, format = 'newline_delimited', columns = {{{loose}}}) as r
+            """
+        )
+        self._split_typed("_parsed", _quote_ident)
+
+    def _json(self, sql: str):
+        try:
+            return self.con.execute(sql)
+        except Exception as exc:  # malformed JSON: find the line for the reason
+            line, text = _first_bad_json_line(self.path)
+            raise FileRejected(
+                f"invalid JSON: {str(exc).splitlines()[0]}; line {line}: {text!r}", line=line
+            ) from exc
 
     def _read_parquet(self) -> None:
         try:
@@ -331,8 +329,8 @@ class _Reader:
         self.con.execute(
             f"""
             create or replace temp table _parsed as
-            select row_number() over () as line, null::varchar as raw_line, *
-            from read_parquet({_sql_str(str(self.path))})
+            select row_number() over () as line, to_json(r)::varchar as raw_line, r.*
+            from read_parquet({_sql_str(str(self.path))}) as r
             """
         )
         self._split_typed("_parsed", _quote_ident)
@@ -362,6 +360,19 @@ class _Reader:
         )
 
 
+JSON_SCHEMA_SAMPLE = 1000
+"""NDJSON records whose keys are compared with the contract (renames, removals)."""
+COMMIT_EVERY = 31
+"""Partitions replaced per transaction: one commit per month of history on a first load."""
+
+
+@dataclass
+class _Partition:
+    day: date
+    results: list[FileResult] = field(default_factory=list)
+    readers: list[_Reader] = field(default_factory=list)
+
+
 class Loader:
     """Loads landing partitions into the build database. One instance per run."""
 
@@ -388,6 +399,7 @@ class Loader:
         summary = IngestSummary(run_id=self.run_id)
         fixed_days = sorted(set(days)) if days is not None else None
         with connect(self.settings.build_db, settings=self.settings) as con:
+            con.execute("set preserve_insertion_order = true")  # line numbers of rejects
             con.execute(OPS_DDL)
             for source in wanted:
                 ensure_raw_table(con, source)
@@ -400,6 +412,7 @@ class Loader:
                         [source.name],
                     ).fetchall()
                 )
+                pending: list[_Partition] = []
                 changed = 0
                 for day in candidates:
                     files = landing_files(self.settings.landing_dir, source, day)
@@ -408,70 +421,91 @@ class Loader:
                     if not force and loaded_before.get(day) == fingerprint:
                         summary.partitions_unchanged += 1
                         continue
-                    self._load_partition(con, source, day, hashes, summary)
+                    pending.append(self._stage_partition(con, source, day, hashes, len(pending)))
                     changed += 1
+                    if len(pending) == COMMIT_EVERY:
+                        self._commit(con, source, pending, summary)
+                        pending = []
+                self._commit(con, source, pending, summary)
                 self.progress(
                     f"{source.name}: {changed} day(s) loaded, "
                     f"{len(candidates) - changed} unchanged"
                 )
         return summary
 
-    def _load_partition(self, con, source: Source, day: date, hashes, summary) -> None:
-        loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
-        results: list[FileResult] = []
-        readers: list[_Reader] = []
-        # Read every file first (a reader error must not abort the partition transaction).
+    def _stage_partition(self, con, source: Source, day: date, hashes, k: int) -> _Partition:
+        """Read a partition's files into temp tables, outside any transaction (a reader
+        error must not abort the transaction that replaces partitions)."""
+        partition = _Partition(day=day)
         for n, (path, sha) in enumerate(hashes.items()):
             result = FileResult(source.name, day, path, sha, status="loaded")
-            results.append(result)
-            reader = self._read_file(con, source, path, n, result)
+            partition.results.append(result)
+            reader = self._read_file(con, source, path, f"{k}_{n}", result)
             if reader is not None:
-                readers.append(reader)
-        kept = [r for r in results if r.status == "loaded"]
-        fingerprint = _fingerprint((r.file.name, r.sha256) for r in kept)
+                partition.readers.append(reader)
+        return partition
+
+    def _commit(self, con, source: Source, partitions: list[_Partition], summary) -> None:
+        """Replace the staged partitions in one transaction; then quarantine broken files."""
+        if not partitions:
+            return
+        loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
         con.execute("begin transaction")
         try:
-            con.execute(f"delete from raw.{source.name} where _ds = ?", [day])
+            days = [p.day for p in partitions]
             con.execute(
-                "delete from ops.rejected_rows where source = ? and ds = ?", [source.name, day]
+                f"delete from raw.{source.name} where _ds in (select unnest(?::date[]))", [days]
             )
-            for reader in readers:
-                con.execute(
-                    f"insert into raw.{source.name} "
-                    f"select *, ?::date, ?, ?::timestamp from {reader.good}",
-                    [day, str(reader.path), loaded_at],
-                )
-                con.execute(
-                    "insert into ops.rejected_rows select ?, ?, ?::date, ?, line, column_name, "
-                    f"error_type, error_message, raw_line, ?::timestamp from {reader.bad}",
-                    [self.run_id, source.name, day, str(reader.path), loaded_at],
-                )
             con.execute(
-                "insert or replace into ops.partitions values (?, ?, ?, ?, ?, ?, ?)",
-                [source.name, day, fingerprint, len(kept), sum(r.rows_loaded for r in kept),
-                 self.run_id, loaded_at],
+                "delete from ops.rejected_rows where source = ? "
+                "and ds in (select unnest(?::date[]))",
+                [source.name, days],
             )
-            for r in results:
-                con.execute(
-                    "insert into ops.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [self.run_id, source.name, day, str(r.file), r.sha256,
-                     r.file.stat().st_size, r.status, r.rows_loaded, r.rows_rejected,
-                     ",".join(r.header_seen), ",".join(r.extra_columns), r.message, loaded_at],
-                )
+            for part in partitions:
+                self._insert_partition(con, source, part, loaded_at)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
         finally:
-            for reader in readers:
-                reader.drop()
-        for r in results:
-            if r.status == "quarantined":
-                r.quarantined_to = self._quarantine(r)
-        summary.files.extend(results)
-        summary.partitions_loaded.append((source.name, day))
+            for part in partitions:
+                for reader in part.readers:
+                    reader.drop()
+        for part in partitions:
+            for r in part.results:
+                if r.status == "quarantined":
+                    r.quarantined_to = self._quarantine(r)
+            summary.files.extend(part.results)
+            summary.partitions_loaded.append((source.name, part.day))
 
-    def _read_file(self, con, source, path, n: int, result: FileResult) -> _Reader | None:
+    def _insert_partition(self, con, source: Source, part: _Partition, loaded_at) -> None:
+        day = part.day
+        for reader in part.readers:
+            con.execute(
+                f"insert into raw.{source.name} "
+                f"select *, ?::date, ?, ?::timestamp from {reader.good}",
+                [day, str(reader.path), loaded_at],
+            )
+            con.execute(
+                "insert into ops.rejected_rows select ?, ?, ?::date, ?, line, column_name, "
+                f"error_type, error_message, raw_line, ?::timestamp from {reader.bad}",
+                [self.run_id, source.name, day, str(reader.path), loaded_at],
+            )
+        kept = [r for r in part.results if r.status == "loaded"]
+        con.execute(
+            "insert or replace into ops.partitions values (?, ?, ?, ?, ?, ?, ?)",
+            [source.name, day, _fingerprint((r.file.name, r.sha256) for r in kept), len(kept),
+             sum(r.rows_loaded for r in kept), self.run_id, loaded_at],
+        )
+        for r in part.results:
+            con.execute(
+                "insert into ops.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [self.run_id, source.name, day, str(r.file), r.sha256, r.file.stat().st_size,
+                 r.status, r.rows_loaded, r.rows_rejected, ",".join(r.header_seen),
+                 ",".join(r.extra_columns), r.message, loaded_at],
+            )
+
+    def _read_file(self, con, source, path, n: str, result: FileResult) -> _Reader | None:
         """Read one file into temp tables; on a structural problem mark it for quarantine."""
         if not path.name.endswith(source.extensions):
             self._reject(result, FileRejected(
@@ -550,6 +584,21 @@ class Loader:
         tmp.write_text(json.dumps(entries, indent=2) + "\n")
         os.replace(tmp, reason_file)
         return target
+
+
+def _first_bad_json_line(path: Path) -> tuple[int | None, str]:
+    """Diagnose a file DuckDB refused: the first line that is not one JSON object."""
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for number, text in enumerate(fh, start=1):
+            if not text.strip():
+                continue
+            try:
+                if isinstance(json.loads(text), dict):
+                    continue
+            except ValueError:
+                pass
+            return number, text.strip()[:200]
+    return None, ""
 
 
 def _line_of(exc: Exception) -> int | None:
