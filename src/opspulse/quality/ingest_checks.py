@@ -1,0 +1,111 @@
+"""Ingest findings as quality checks: what the loader set aside, next to the GX results.
+
+The loader records every file it saw in ``ops.ingest_log`` (see ``opspulse.sources.loader``).
+For each source it touched in the run, three checks are derived and stored in
+``quality.results`` (layer ``raw``, suite ``ingest.<source>``), pass or fail:
+
+| check                          | severity | fails when                                        |
+|--------------------------------|----------|---------------------------------------------------|
+| ``expect_no_quarantined_files`` | critical | a file was quarantined: the day is incomplete     |
+| ``expect_no_rejected_rows``     | warning  | rows could not be cast to the contract and were set aside (below the threshold) |
+| ``expect_no_extra_columns``     | warning  | a file carries columns the contract doesn't know  |
+
+These are not GX expectations: the evidence is the loader's log, not the data in ``raw``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from opspulse.quality import results as store
+from opspulse.quality.gate import AuditReport
+from opspulse.quality.results import CheckResult
+
+_FINDINGS_SQL = """
+select
+    source,
+    count(*) as files,
+    count(*) filter (where status = 'quarantined') as quarantined,
+    string_agg(
+        case when status = 'quarantined' then file || ': ' || coalesce(message, '') end, '; '
+        order by file
+    ) as quarantined_detail,
+    coalesce(sum(rows_loaded), 0) + coalesce(sum(rows_rejected), 0) as rows_seen,
+    coalesce(sum(rows_rejected) filter (where status = 'loaded'), 0) as rows_rejected,
+    count(*) filter (where coalesce(extra_columns, '') <> '') as files_with_extra_columns,
+    string_agg(distinct nullif(extra_columns, ''), ',') as extra_columns,
+from ops.ingest_log
+where run_id = ?
+group by source
+order by source
+"""
+
+
+def ingest_findings(db_path: Path, *, run_id: str) -> list[CheckResult]:
+    """The ingest checks of every source the loader touched in ``run_id``."""
+    from opspulse.warehouse.connection import connect
+
+    with connect(Path(db_path), read_only=True) as connection:
+        logged = connection.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'ops' and table_name = 'ingest_log'"
+        ).fetchone()[0]
+        rows = connection.execute(_FINDINGS_SQL, [run_id]).fetchall() if logged else []
+    findings: list[CheckResult] = []
+    for source, files, quarantined, q_detail, seen, rejected, extra_files, extra in rows:
+        common = {"suite": f"ingest.{source}", "table_name": f"raw.{source}", "column": None}
+        findings += [
+            CheckResult(
+                **common,
+                expectation="expect_no_quarantined_files",
+                kwargs={"source": source},
+                severity="critical",
+                rule="no landing file was quarantined (the day would be incomplete)",
+                success=quarantined == 0,
+                observed=q_detail,
+                element_count=files,
+                unexpected_count=quarantined,
+            ),
+            CheckResult(
+                **common,
+                expectation="expect_no_rejected_rows",
+                kwargs={"source": source},
+                severity="warning",
+                rule="every row casts to the contract types",
+                success=rejected == 0,
+                observed=f"{rejected} rows in ops.rejected_rows" if rejected else None,
+                element_count=seen,
+                unexpected_count=rejected,
+            ),
+            CheckResult(
+                **common,
+                expectation="expect_no_extra_columns",
+                kwargs={"source": source},
+                severity="warning",
+                rule="files carry only the contract's columns",
+                success=extra_files == 0,
+                observed=extra,
+                element_count=files,
+                unexpected_count=extra_files,
+            ),
+        ]
+    return findings
+
+
+def add_ingest_findings(
+    report: AuditReport, db_path: Path, *, run_id: str, ds: date
+) -> AuditReport:
+    """``report`` with the run's ingest checks added; the checks are stored as well."""
+    findings = ingest_findings(db_path, run_id=run_id)
+    store.write(
+        Path(db_path),
+        findings,
+        run_id=run_id,
+        ds=ds,
+        layer="raw",
+        suites=sorted({f.suite for f in findings}),
+        evaluated_at=datetime.now(UTC).replace(tzinfo=None),
+    )
+    return dataclasses.replace(report, results=(*report.results, *findings))

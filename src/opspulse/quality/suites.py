@@ -1,0 +1,417 @@
+"""The expectation suites, in code: one per raw source and one per report mart.
+
+Every expectation carries ``meta={"severity": "critical" | "warning", "rule": "<reason>"}``.
+A failed critical expectation stops the run; a failed warning is reported and stored.
+
+**Raw suites** are derived from the source contract (``opspulse.sources.contracts``), so a
+new source gets its suite without touching this module. The batch is the ``_ds``
+partitions loaded in this run. Each suite checks:
+
+- the columns are exactly the contract's plus the loader's ``_ds``, ``_file``, ``_loaded_at``;
+- the contract's non-nullable columns hold no NULL;
+- the key is unique in the batch: per ``_ds`` for change-record sources (a key may have one
+  version per export day), across the whole batch for append-only sources;
+- the contract's ``accepted_values``;
+- no timestamp lies after the end of the day after the latest batch day (one day of slack
+  for the company timezone and exports taken after midnight);
+- the per-source ranges of :data:`RAW_RANGES` and :data:`RAW_ORDERED_PAIRS`;
+- the batch is not empty (warning).
+
+**Mart suites** hold what dbt tests don't: exactly one row for the audited day, ratios in
+0..1, money and counts never negative, ordered pairs (valid <= placed orders), a
+reconciliation of e-commerce net sales with ``fct_orders`` and an anomaly check of each
+headline KPI against its trailing 28 days (warning). The batch is the audited day's row.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal, NamedTuple
+
+import great_expectations.expectations as gxe
+from great_expectations.core import ExpectationSuite
+from great_expectations.expectations import Expectation
+
+from opspulse.sources import contracts
+
+Layer = Literal["raw", "marts"]
+Severity = Literal["critical", "warning"]
+
+LANDING_COLUMNS = ("_ds", "_file", "_loaded_at")
+"""Columns the loader adds to every ``raw.<source>`` table."""
+
+TIMESTAMP_SLACK_DAYS = 1
+ANOMALY_WINDOW_DAYS = 28
+ANOMALY_MIN_HISTORY_DAYS = 14
+ANOMALY_STDDEVS = 3
+RECONCILIATION_TOLERANCE = 0.01
+
+
+def critical(rule: str) -> dict[str, str]:
+    return {"severity": "critical", "rule": rule}
+
+
+def warning(rule: str) -> dict[str, str]:
+    return {"severity": "warning", "rule": rule}
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    """A suite and the table it guards; the batch is that table's rows of the audited days."""
+
+    layer: Layer
+    table: str
+    """``schema.table`` in the build database."""
+    day_column: str
+    suite: ExpectationSuite = field(compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.suite.name
+
+    def batch_query(self, days: Sequence[date]) -> str:
+        day_list = ", ".join(f"date '{d.isoformat()}'" for d in sorted(set(days)))
+        return f"select * from {self.table} where {self.day_column} in ({day_list})"
+
+
+def _between(column: str, low: float | None, high: float | None, rule: str, **kw: Any):
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column, min_value=low, max_value=high, meta=critical(rule), **kw
+    )
+
+
+def _ordered(larger: str, smaller: str, rule: str):
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=larger,
+        column_B=smaller,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+        meta=critical(rule),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Raw layer
+# ---------------------------------------------------------------------------------------
+
+
+class Range(NamedTuple):
+    column: str
+    low: float | None
+    high: float | None
+    rule: str
+    low_exclusive: bool = False
+
+
+class Ordered(NamedTuple):
+    later: str
+    earlier: str
+    rule: str
+
+
+RAW_RANGES: Mapping[str, tuple[Range, ...]] = {
+    "orders": (
+        Range("discount_amount", 0, None, "discounts are never negative"),
+        Range("shipping_cost", 0, None, "shipping costs are never negative"),
+    ),
+    "order_items": (
+        Range("quantity", 1, 1000, "an order line sells 1 to 1000 units"),
+        Range("unit_price", 0, None, "unit prices are never negative"),
+    ),
+    "payments": (Range("amount", 0, None, "payment amounts are positive", low_exclusive=True),),
+    "products": (
+        Range("unit_cost", 0, None, "unit costs are never negative"),
+        Range("list_price", 0, None, "list prices are never negative"),
+    ),
+    "web_sessions": (
+        Range("page_views", 1, None, "a session views at least one page"),
+        Range("add_to_cart_events", 0, None, "add-to-cart counts are never negative"),
+    ),
+    "support_tickets": (
+        Range("csat_score", 1, 5, "CSAT scores run from 1 to 5"),
+        Range("reopen_count", 0, None, "reopen counts are never negative"),
+    ),
+}
+"""Per-source value ranges beyond the contract: the one table to extend for a new source."""
+
+RAW_ORDERED_PAIRS: Mapping[str, tuple[Ordered, ...]] = {
+    "web_sessions": (Ordered("ended_at", "started_at", "a session ends after it starts"),),
+    "support_tickets": (
+        Ordered("resolved_at", "opened_at", "a ticket is resolved after it opens"),
+    ),
+}
+"""Per-source timestamps that follow each other; rows with a NULL in either are skipped."""
+
+
+def _unique_key(source: contracts.Source) -> Expectation:
+    if source.updated_at is not None:
+        return gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=[*source.key, "_ds"],
+            meta=critical(f"one version of each {'+'.join(source.key)} per export day"),
+        )
+    rule = f"each {'+'.join(source.key)} appears once in the loaded partitions"
+    if len(source.key) == 1:
+        return gxe.ExpectColumnValuesToBeUnique(column=source.key[0], meta=critical(rule))
+    return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(source.key), meta=critical(rule))
+
+
+def build_raw_suite(source: contracts.Source) -> ExpectationSuite:
+    expectations: list[Expectation] = [
+        gxe.ExpectTableRowCountToBeBetween(
+            min_value=1, meta=warning("the loaded partitions are not empty")
+        ),
+        gxe.ExpectTableColumnsToMatchSet(
+            column_set=[*source.column_names, *LANDING_COLUMNS],
+            exact_match=True,
+            meta=critical("columns match the source contract"),
+        ),
+        *(
+            gxe.ExpectColumnValuesToNotBeNull(
+                column=name, meta=critical(f"{name} is required by the contract")
+            )
+            for name in source.required_columns
+        ),
+        _unique_key(source),
+        *(
+            gxe.ExpectColumnValuesToBeInSet(
+                column=c.name,
+                value_set=list(c.accepted_values),
+                meta=critical(f"{c.name} is one of the contract's values"),
+            )
+            for c in source.columns
+            if c.accepted_values
+        ),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(
+                column=c.name,
+                max_value={"$PARAMETER": "latest_allowed_timestamp"},
+                strict_max=True,
+                meta=critical(f"{c.name} is not in the future"),
+            )
+            for c in source.columns
+            if c.type == "TIMESTAMP"
+        ),
+        *(
+            _between(r.column, r.low, r.high, r.rule, strict_min=r.low_exclusive)
+            for r in RAW_RANGES.get(source.name, ())
+        ),
+        *(_ordered(p.later, p.earlier, p.rule) for p in RAW_ORDERED_PAIRS.get(source.name, ())),
+    ]
+    return ExpectationSuite(name=f"raw.{source.name}", expectations=expectations)
+
+
+def raw_parameters(days: Sequence[date]) -> dict[str, Any]:
+    """Run-time values of the raw suites' ``$PARAMETER`` placeholders."""
+    end = max(days) + timedelta(days=1 + TIMESTAMP_SLACK_DAYS)
+    return {"latest_allowed_timestamp": datetime.combine(end, time.min)}
+
+
+# ---------------------------------------------------------------------------------------
+# Marts layer
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MartSpec:
+    """What the suite of one ``rpt_<role>__daily`` mart checks, by column group."""
+
+    name: str
+    headline: tuple[str, ...]
+    """Headline KPIs: each has ``_prev_day``, ``_7d_avg``, ``_target`` and attainment columns."""
+    ratios: tuple[str, ...] = ()
+    money: tuple[str, ...] = ()
+    counts: tuple[str, ...] = ()
+    bounded: Mapping[str, tuple[float, float, str]] = field(default_factory=dict)
+    ordered_pairs: tuple[tuple[str, str, str], ...] = ()
+    """(larger, smaller, rule)."""
+    no_attainment: frozenset[str] = frozenset()
+    """Headline KPIs without a ``pct_<kpi>_of_target`` column (lower is better)."""
+
+    @property
+    def table(self) -> str:
+        return f"marts.{self.name}"
+
+    def with_trends(self, columns: Sequence[str]) -> list[str]:
+        out: list[str] = []
+        for column in columns:
+            out.append(column)
+            if column in self.headline:
+                out += [f"{column}_prev_day", f"{column}_7d_avg", f"{column}_target"]
+        return out
+
+    @property
+    def attainment(self) -> list[str]:
+        return [
+            f"{kpi}_of_target" if kpi.startswith("pct_") else f"pct_{kpi}_of_target"
+            for kpi in self.headline
+            if kpi not in self.no_attainment
+        ]
+
+
+MARTS: tuple[MartSpec, ...] = (
+    MartSpec(
+        name="rpt_ecommerce__daily",
+        headline=("net_sales", "valid_orders", "avg_order_value", "pct_cart_abandonment"),
+        ratios=("pct_cancelled", "pct_cart_abandonment", "pct_refund_30d"),
+        money=("gmv", "discount_amount", "net_sales", "avg_order_value", "refund_amount"),
+        counts=(
+            "placed_orders",
+            "valid_orders",
+            "cancelled_orders",
+            "items_per_order",
+            "sessions_with_cart",
+            "abandoned_cart_sessions",
+            "active_listings",
+            "price_changes",
+        ),
+        ordered_pairs=(
+            ("placed_orders", "valid_orders", "valid orders are a subset of placed orders"),
+            ("placed_orders", "cancelled_orders", "cancelled orders are a subset of placed orders"),
+            (
+                "sessions_with_cart",
+                "abandoned_cart_sessions",
+                "abandoned carts are a subset of carts",
+            ),
+            ("gmv", "net_sales", "net sales never exceed GMV"),
+        ),
+        no_attainment=frozenset({"pct_cart_abandonment"}),
+    ),
+    MartSpec(
+        name="rpt_users__daily",
+        headline=("new_customers", "active_customers", "pct_repeat_purchase", "avg_csat_score"),
+        ratios=("pct_repeat_purchase", "pct_churn"),
+        money=("avg_customer_lifetime_value",),
+        counts=(
+            "new_customers",
+            "active_customers",
+            "customers_with_order",
+            "repeat_customers",
+            "churned_customers",
+            "tickets_opened",
+            "tickets_resolved",
+        ),
+        bounded={"avg_csat_score": (1, 5, "CSAT averages run from 1 to 5")},
+        ordered_pairs=(
+            ("customers_with_order", "repeat_customers", "repeat customers are a subset of buyers"),
+            ("active_customers", "new_customers", "new customers are active customers"),
+        ),
+    ),
+)
+MARTS_BY_NAME: dict[str, MartSpec] = {m.name: m for m in MARTS}
+
+
+def _anomaly(mart: MartSpec, kpi: str) -> Expectation:
+    query = f"""
+with day_row as (
+    select report_date, {kpi} as kpi_value from {{batch}}
+),
+history_stats as (
+    select
+        count(history.{kpi}) as days_observed,
+        avg(history.{kpi}) as trailing_mean,
+        stddev_samp(history.{kpi}) as trailing_stddev,
+    from {mart.table} as history
+    where history.report_date >= (select min(report_date) from day_row) - {ANOMALY_WINDOW_DAYS}
+      and history.report_date < (select min(report_date) from day_row)
+)
+select
+    day_row.report_date,
+    day_row.kpi_value as {kpi},
+    history_stats.trailing_mean,
+    history_stats.trailing_stddev,
+from day_row, history_stats
+where history_stats.days_observed >= {ANOMALY_MIN_HISTORY_DAYS}
+  and abs(day_row.kpi_value - history_stats.trailing_mean)
+      > {ANOMALY_STDDEVS} * coalesce(history_stats.trailing_stddev, 0)
+"""
+    rule = (
+        f"{kpi} within {ANOMALY_STDDEVS} standard deviations of its trailing "
+        f"{ANOMALY_WINDOW_DAYS}-day mean"
+    )
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=query, description=rule, meta={**warning(rule), "column": kpi}
+    )
+
+
+def _net_sales_reconciliation() -> Expectation:
+    query = f"""
+with day_row as (
+    select report_date, net_sales from {{batch}}
+),
+orders as (
+    select
+        fct_orders.ordered_date,
+        sum(fct_orders.net_sales) as orders_net_sales,
+    from marts.fct_orders as fct_orders
+    where fct_orders.is_valid
+      and fct_orders.ordered_date in (select report_date from day_row)
+    group by fct_orders.ordered_date
+),
+reconciled as (
+    select
+        day_row.report_date,
+        day_row.net_sales as report_net_sales,
+        coalesce(orders.orders_net_sales, 0) as orders_net_sales,
+    from day_row
+    left join orders on orders.ordered_date = day_row.report_date
+)
+select * from reconciled
+where abs(coalesce(report_net_sales, 0) - orders_net_sales) > {RECONCILIATION_TOLERANCE}
+"""
+    rule = "net_sales equals the sum of net_sales of the day's valid orders in fct_orders"
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=query,
+        description=rule,
+        meta={**critical(rule), "column": "net_sales"},
+    )
+
+
+MART_EXTRAS: Mapping[str, tuple[Callable[[], Expectation], ...]] = {
+    "rpt_ecommerce__daily": (_net_sales_reconciliation,),
+}
+"""Per-mart reconciliations: factories of extra expectations."""
+
+
+def build_mart_suite(mart: MartSpec) -> ExpectationSuite:
+    def column_rule(columns: Sequence[str], low: float, high: float | None, rule: str):
+        return (_between(c, low, high, rule) for c in columns)
+
+    expectations: list[Expectation] = [
+        gxe.ExpectTableRowCountToEqual(value=1, meta=critical("exactly one row for the day")),
+        *column_rule(mart.with_trends(mart.ratios), 0, 1, "ratios are fractions from 0 to 1"),
+        *column_rule(mart.with_trends(mart.money), 0, None, "money amounts are never negative"),
+        *column_rule(mart.with_trends(mart.counts), 0, None, "counts are never negative"),
+        *column_rule(mart.attainment, 0, None, "target attainment is never negative"),
+        *(
+            expectation
+            for column, (low, high, rule) in mart.bounded.items()
+            for expectation in column_rule(mart.with_trends([column]), low, high, rule)
+        ),
+        *(_ordered(larger, smaller, rule) for larger, smaller, rule in mart.ordered_pairs),
+        *(factory() for factory in MART_EXTRAS.get(mart.name, ())),
+        *(_anomaly(mart, kpi) for kpi in mart.headline),
+    ]
+    return ExpectationSuite(name=f"marts.{mart.name}", expectations=expectations)
+
+
+# ---------------------------------------------------------------------------------------
+# Registry
+# ---------------------------------------------------------------------------------------
+
+
+@functools.cache
+def suite_specs(layer: Layer) -> dict[str, SuiteSpec]:
+    """Every suite of ``layer`` keyed by table name (built once per process)."""
+    if layer == "raw":
+        return {
+            s.name: SuiteSpec("raw", f"raw.{s.name}", "_ds", build_raw_suite(s))
+            for s in contracts.SOURCES
+        }
+    if layer == "marts":
+        return {
+            m.name: SuiteSpec("marts", m.table, "report_date", build_mart_suite(m)) for m in MARTS
+        }
+    raise ValueError(f"unknown layer {layer!r}; expected 'raw' or 'marts'")

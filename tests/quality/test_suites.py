@@ -1,0 +1,155 @@
+"""The suites are derived from the contracts and every expectation says why it matters."""
+
+from __future__ import annotations
+
+import pytest
+
+from opspulse.quality import suites
+from opspulse.sources import contracts
+
+
+def _all_specs():
+    return [*suites.suite_specs("raw").values(), *suites.suite_specs("marts").values()]
+
+
+def _kwargs_of(suite, expectation_type: str) -> list[dict]:
+    return [
+        e.configuration.kwargs for e in suite.expectations if e.expectation_type == expectation_type
+    ]
+
+
+def test_one_suite_per_source_and_report_mart() -> None:
+    assert set(suites.suite_specs("raw")) == {s.name for s in contracts.SOURCES}
+    assert set(suites.suite_specs("marts")) == {"rpt_ecommerce__daily", "rpt_users__daily"}
+
+
+def test_suites_are_built_once() -> None:
+    assert suites.suite_specs("raw") is suites.suite_specs("raw")
+
+
+@pytest.mark.parametrize("spec", _all_specs(), ids=lambda s: s.name)
+def test_every_expectation_has_a_severity_and_a_rule(spec) -> None:
+    for expectation in spec.suite.expectations:
+        meta = expectation.meta or {}
+        assert meta.get("severity") in ("critical", "warning"), expectation
+        assert meta.get("rule"), expectation
+
+
+@pytest.mark.parametrize("source", contracts.SOURCES, ids=lambda s: s.name)
+def test_raw_suite_follows_the_contract(source: contracts.Source) -> None:
+    suite = suites.suite_specs("raw")[source.name].suite
+
+    (columns,) = [
+        e for e in suite.expectations if e.expectation_type == "expect_table_columns_to_match_set"
+    ]
+    assert set(columns.column_set) == {*source.column_names, "_ds", "_file", "_loaded_at"}
+    assert columns.exact_match is True
+
+    not_null = {k["column"] for k in _kwargs_of(suite, "expect_column_values_to_not_be_null")}
+    assert not_null == set(source.required_columns)
+
+    in_set = {
+        k["column"]: tuple(k["value_set"])
+        for k in _kwargs_of(suite, "expect_column_values_to_be_in_set")
+    }
+    assert in_set == {c.name: c.accepted_values for c in source.columns if c.accepted_values}
+
+    timestamps = {c.name for c in source.columns if c.type == "TIMESTAMP"}
+    future = {
+        k["column"]
+        for k in _kwargs_of(suite, "expect_column_values_to_be_between")
+        if k.get("max_value") == {"$PARAMETER": "latest_allowed_timestamp"}
+    }
+    assert future == timestamps
+
+
+@pytest.mark.parametrize("source", contracts.SOURCES, ids=lambda s: s.name)
+def test_key_is_unique_per_export_day_for_change_records(source: contracts.Source) -> None:
+    suite = suites.suite_specs("raw")[source.name].suite
+    compound = _kwargs_of(suite, "expect_compound_columns_to_be_unique")
+    single = _kwargs_of(suite, "expect_column_values_to_be_unique")
+    if source.updated_at:
+        assert compound == [{"column_list": [*source.key, "_ds"]}]
+    else:
+        assert single == [{"column": source.key[0]}]
+
+
+def test_a_new_source_gets_a_suite_from_its_contract() -> None:
+    source = contracts.Source(
+        name="returns",
+        area="commerce",
+        format="csv",
+        description="test",
+        key=("return_id",),
+        columns=(
+            contracts.Column("return_id", "VARCHAR", "id", nullable=False),
+            contracts.Column("reason", "VARCHAR", "why", accepted_values=("damaged", "other")),
+            contracts.Column("returned_at", "TIMESTAMP", "when", nullable=False),
+        ),
+    )
+    suite = suites.build_raw_suite(source)
+    types = sorted(e.expectation_type for e in suite.expectations)
+    assert types == sorted(
+        [
+            "expect_table_row_count_to_be_between",
+            "expect_table_columns_to_match_set",
+            "expect_column_values_to_not_be_null",
+            "expect_column_values_to_not_be_null",
+            "expect_column_values_to_be_unique",
+            "expect_column_values_to_be_in_set",
+            "expect_column_values_to_be_between",
+        ]
+    )
+
+
+def test_mart_suites_cover_trend_and_attainment_columns() -> None:
+    ecommerce = suites.suite_specs("marts")["rpt_ecommerce__daily"].suite
+    users = suites.suite_specs("marts")["rpt_users__daily"].suite
+    ratio_columns = {
+        k["column"]
+        for suite in (ecommerce, users)
+        for k in _kwargs_of(suite, "expect_column_values_to_be_between")
+        if k.get("max_value") == 1
+    }
+    assert {
+        "pct_cancelled",
+        "pct_cart_abandonment",
+        "pct_cart_abandonment_prev_day",
+        "pct_cart_abandonment_7d_avg",
+        "pct_cart_abandonment_target",
+        "pct_refund_30d",
+        "pct_repeat_purchase",
+        "pct_repeat_purchase_7d_avg",
+        "pct_churn",
+    } <= ratio_columns
+    assert not {c for c in ratio_columns if c.endswith("_of_target")}
+
+    checked = {
+        k.get("column")
+        for suite in (ecommerce, users)
+        for k in _kwargs_of(suite, "expect_column_values_to_be_between")
+    }
+    assert "pct_repeat_purchase_of_target" in checked
+    assert "pct_net_sales_of_target" in checked
+    assert "pct_cart_abandonment_of_target" not in checked
+
+
+def test_mart_anomaly_checks_are_warnings_on_headline_kpis() -> None:
+    for name, mart in suites.MARTS_BY_NAME.items():
+        suite = suites.suite_specs("marts")[name].suite
+        anomalies = [
+            e.meta["column"]
+            for e in suite.expectations
+            if e.expectation_type == "unexpected_rows_expectation"
+            and e.meta["severity"] == "warning"
+        ]
+        assert anomalies == list(mart.headline)
+
+
+def test_per_source_extras_name_contract_columns() -> None:
+    for name, ranges in suites.RAW_RANGES.items():
+        columns = contracts.get(name).column_names
+        assert {r.column for r in ranges} <= set(columns), name
+    for name, pairs in suites.RAW_ORDERED_PAIRS.items():
+        columns = contracts.get(name).column_names
+        assert {c for p in pairs for c in (p.later, p.earlier)} <= set(columns), name
