@@ -522,3 +522,17 @@ def test_weekday_seasonality_and_scale():
     mondays, saturdays = per_day[0::7], per_day[5::7]  # START is a Monday
     assert mondays.mean() > 1.15 * saturdays.mean()
     assert 150 < per_day[:7].mean() < 250, "about 400 orders a day at scale 1"
+
+
+def test_change_record_files_hold_one_row_per_key_even_on_busy_days(tmp_path):
+    """At full scale day one carries both an initial customer and that day's edit of it."""
+    generate(date(2026, 9, 1), date(2026, 9, 2), tmp_path, scale=1.0, seed=42)
+    for source in (s for s in SOURCES if s.updated_at):
+        for path in sorted((tmp_path / source.name).rglob(f"*{source.extensions[0]}")):
+            reader = {"csv": "read_csv", "ndjson": "read_json", "parquet": "read_parquet"}
+            key = source.key[0]
+            rows, keys = duckdb.sql(
+                f"select count(*), count(distinct {key}) "
+                f"from {reader[source.format]}('{path}')"
+            ).fetchall()[0]
+            assert rows == keys, path

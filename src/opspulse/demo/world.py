@@ -90,6 +90,16 @@ _EMAIL_TRAFFIC = TRAFFIC_CHANNELS.index("email")
 _LIVESTREAM_SALES = SALES_CHANNELS.index("livestream")
 
 
+def _latest_per_key(columns, order: np.ndarray, key: str, updated_at: str) -> np.ndarray:
+    """A change-record file holds one row per key: the last version written that day."""
+    by_key_then_time = np.lexsort([columns[updated_at], columns[key]])
+    keys = columns[key][by_key_then_time]
+    last = np.r_[keys[1:] != keys[:-1], True]
+    keep = np.zeros(len(keys), dtype=bool)
+    keep[by_key_then_time[last]] = True
+    return order[keep[order]]
+
+
 class World:
     """The simulated company over ``days`` days from ``start``."""
 
@@ -298,6 +308,9 @@ class World:
                     columns.pop("ticket"), columns["opened_at"]
                 )
             order = np.lexsort([columns[k] for k in reversed(SORT_KEYS[source.name])])
+            if source.updated_at is not None:
+                order = _latest_per_key(columns, order, SORT_KEYS[source.name][0],
+                                        source.updated_at)
             columns = {k: v[order] for k, v in columns.items()}
             if source.name == "payments":
                 columns["payment_id"] = self.next_payment + np.arange(len(order))
