@@ -15,8 +15,14 @@ AIRFLOW_SERVICES = [name for name in COMPOSE["services"] if name.startswith("air
 
 
 def test_every_airflow_component_runs_the_opspulse_image_on_celery():
-    assert {"airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
-            "airflow-triggerer", "airflow-worker", "airflow-init"} <= set(AIRFLOW_SERVICES)
+    assert {
+        "airflow-apiserver",
+        "airflow-scheduler",
+        "airflow-dag-processor",
+        "airflow-triggerer",
+        "airflow-worker",
+        "airflow-init",
+    } <= set(AIRFLOW_SERVICES)
     for name in AIRFLOW_SERVICES:
         service = COMPOSE["services"][name]
         env = service["environment"]
@@ -50,8 +56,10 @@ def test_the_image_paths_exist_in_the_repository():
 
 def test_the_celery_executor_the_image_installs_is_locked_and_loads():
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
-    assert any(d.startswith("apache-airflow-providers-celery")
-               for d in project["project"]["optional-dependencies"]["cluster"])
+    assert any(
+        d.startswith("apache-airflow-providers-celery")
+        for d in project["project"]["optional-dependencies"]["cluster"]
+    )
     from airflow.providers.celery.executors.celery_executor import CeleryExecutor
 
     assert CeleryExecutor.__name__ == "CeleryExecutor"

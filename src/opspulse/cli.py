@@ -1,11 +1,11 @@
 """The ``opspulse`` command.
 
-    opspulse demo                      the nightly pipeline on the demo company (make demo)
-    opspulse generate --start D --end D --scale S --out DIR [--seed N]
-    opspulse load --ds D               ingest landing files up to D into the build database
-    opspulse query "select ..."        read-only SQL on the published marts
-    opspulse airflow ARGS...           the airflow CLI with opspulse's environment
-    opspulse smtp-sink                 a local SMTP server that keeps messages as .eml files
+opspulse demo                      the nightly pipeline on the demo company (make demo)
+opspulse generate --start D --end D --scale S --out DIR [--seed N]
+opspulse load --ds D               ingest landing files up to D into the build database
+opspulse query "select ..."        read-only SQL on the published marts
+opspulse airflow ARGS...           the airflow CLI with opspulse's environment
+opspulse smtp-sink                 a local SMTP server that keeps messages as .eml files
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ def _date(value: str) -> date:
 def _cmd_demo(args) -> int:
     from opspulse.quickstart import run_demo
 
-    return run_demo(days=args.days, scale=args.scale, seed=args.seed, end=args.end,
-                    smtp_port=args.smtp_port)
+    return run_demo(
+        days=args.days, scale=args.scale, seed=args.seed, end=args.end, smtp_port=args.smtp_port
+    )
 
 
 def _cmd_generate(args) -> int:
@@ -40,8 +41,14 @@ def _cmd_generate(args) -> int:
 
     if args.end < args.start:
         raise SystemExit(f"--end {args.end} is before --start {args.start}")
-    summary = generate(args.start, args.end, Path(args.out), scale=args.scale, seed=args.seed,
-                       progress=lambda m: print(f"[opspulse] {m}", flush=True))
+    summary = generate(
+        args.start,
+        args.end,
+        Path(args.out),
+        scale=args.scale,
+        seed=args.seed,
+        progress=lambda m: print(f"[opspulse] {m}", flush=True),
+    )
     print(summary.describe() if hasattr(summary, "describe") else summary)
     return 0
 
@@ -76,22 +83,30 @@ def _cmd_airflow(args) -> int:
 def _cmd_smtp_sink(args) -> int:
     from opspulse.reports import sink
 
-    argv = ["--outbox", args.outbox or str(settings_mod.load().outbox_dir),
-            "--host", "127.0.0.1", "--port", str(args.port)]
+    argv = [
+        "--outbox",
+        args.outbox or str(settings_mod.load().outbox_dir),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(args.port),
+    ]
     return sink.main(argv) or 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="opspulse", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="opspulse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="run the nightly pipeline on the demo company")
     demo.add_argument("--days", type=int, default=90, help="days of history (default 90)")
     demo.add_argument("--scale", type=float, default=1.0, help="volume multiplier (default 1)")
     demo.add_argument("--seed", type=int, default=42)
-    demo.add_argument("--end", type=_date, default=None,
-                      help="last day of data (default yesterday)")
+    demo.add_argument(
+        "--end", type=_date, default=None, help="last day of data (default yesterday)"
+    )
     demo.add_argument("--smtp-port", type=int, default=8025)
     demo.set_defaults(func=_cmd_demo)
 
@@ -126,8 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=os.environ.get("OPSPULSE_LOG_LEVEL", "WARNING"),
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("OPSPULSE_LOG_LEVEL", "WARNING"),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -38,8 +38,12 @@ class DemoPlan:
     seed: int
 
     def as_dict(self) -> dict:
-        return {"start": self.start.isoformat(), "end": self.end.isoformat(),
-                "scale": self.scale, "seed": self.seed}
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "scale": self.scale,
+            "seed": self.seed,
+        }
 
 
 def ensure_landing(cfg: settings_mod.Settings, plan: DemoPlan) -> None:
@@ -49,25 +53,36 @@ def ensure_landing(cfg: settings_mod.Settings, plan: DemoPlan) -> None:
     if marker.exists() and json.loads(marker.read_text()) == plan.as_dict():
         say(f"demo landing files for {plan.start} .. {plan.end} already in {cfg.landing_dir}")
         return
-    say(f"generating the demo company {plan.start} .. {plan.end} (scale {plan.scale}, "
-        f"seed {plan.seed}) into {cfg.landing_dir}")
-    summary = generate(plan.start, plan.end, cfg.landing_dir, scale=plan.scale, seed=plan.seed,
-                       progress=lambda m: say(f"  {m}"))
+    say(
+        f"generating the demo company {plan.start} .. {plan.end} (scale {plan.scale}, "
+        f"seed {plan.seed}) into {cfg.landing_dir}"
+    )
+    summary = generate(
+        plan.start,
+        plan.end,
+        cfg.landing_dir,
+        scale=plan.scale,
+        seed=plan.seed,
+        progress=lambda m: say(f"  {m}"),
+    )
     say(f"  {summary.describe() if hasattr(summary, 'describe') else summary}")
     marker.write_text(json.dumps(plan.as_dict()) + "\n")
 
 
-def run_airflow(args: list[str], env: dict[str, str], log_file: Path | None = None,
-                echo: bool = False) -> int:
+def run_airflow(
+    args: list[str], env: dict[str, str], log_file: Path | None = None, echo: bool = False
+) -> int:
     """Run an ``airflow`` CLI command; keep its output in ``log_file``."""
     command = [airflow_executable(), *args]
     if log_file is None:
-        return subprocess.run(command, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.STDOUT).returncode
+        return subprocess.run(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        ).returncode
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with log_file.open("w") as out:
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         assert proc.stdout is not None
         for line in proc.stdout:
             out.write(line)
@@ -98,7 +113,9 @@ def ensure_airflow(cfg: settings_mod.Settings, env: dict[str, str]) -> None:
         cfg.airflow_home.mkdir(parents=True, exist_ok=True)
         code = run_airflow(["db", "migrate"], env, cfg.airflow_home / "logs" / "db-migrate.log")
         if code:
-            raise SystemExit(f"airflow db migrate failed; see {cfg.airflow_home}/logs/db-migrate.log")
+            raise SystemExit(
+                f"airflow db migrate failed; see {cfg.airflow_home}/logs/db-migrate.log"
+            )
         run_airflow(["pools", "set", DUCKDB_POOL, "1", "one DuckDB writer at a time"], env)
 
 
@@ -113,8 +130,17 @@ def free_port(preferred: int) -> int:
 
 def start_sink(outbox: Path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "opspulse.reports.sink", "--outbox", str(outbox),
-         "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "opspulse.reports.sink",
+            "--outbox",
+            str(outbox),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
     )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -128,8 +154,13 @@ def start_sink(outbox: Path, port: int) -> subprocess.Popen:
     raise SystemExit(f"the SMTP sink did not start listening on 127.0.0.1:{port}")
 
 
-def run_demo(days: int = 90, scale: float = 1.0, seed: int = 42, end: date | None = None,
-             smtp_port: int = 8025) -> int:
+def run_demo(
+    days: int = 90,
+    scale: float = 1.0,
+    seed: int = 42,
+    end: date | None = None,
+    smtp_port: int = 8025,
+) -> int:
     cfg = settings_mod.load()
     end = end or date.today() - timedelta(days=1)
     plan = DemoPlan(start=end - timedelta(days=days - 1), end=end, scale=scale, seed=seed)
@@ -156,13 +187,16 @@ def run_demo(days: int = 90, scale: float = 1.0, seed: int = 42, end: date | Non
     return code
 
 
-def print_summary(cfg, plan: DemoPlan, code: int, new_mail: list[Path], log_file: Path,
-                  seconds: float) -> None:
+def print_summary(
+    cfg, plan: DemoPlan, code: int, new_mail: list[Path], log_file: Path, seconds: float
+) -> None:
     from opspulse.warehouse.publish import published_ds
 
     say("")
-    say(f"{'SUCCESS' if code == 0 else 'FAILED'}: nightly run for {plan.end} "
-        f"in {seconds:.0f}s (Airflow log: {log_file})")
+    say(
+        f"{'SUCCESS' if code == 0 else 'FAILED'}: nightly run for {plan.end} "
+        f"in {seconds:.0f}s (Airflow log: {log_file})"
+    )
     try:
         say(f"published marts: {cfg.marts_db} (data day {published_ds(cfg)})")
     except Exception as exc:  # the summary must not hide the run's own outcome
@@ -176,6 +210,8 @@ def print_summary(cfg, plan: DemoPlan, code: int, new_mail: list[Path], log_file
     say(f"build database (raw, staging, quality.results, ops.*): {cfg.build_db}")
     quarantined = sorted(cfg.quarantine_dir.rglob("reason.json"))
     say(f"quarantined files: {len(quarantined)} day folder(s) under {cfg.quarantine_dir}")
-    say("query the marts:  uv run opspulse query \"select * from marts.rpt_ecommerce__daily "
-        "order by report_date desc limit 7\"")
+    say(
+        'query the marts:  uv run opspulse query "select * from marts.rpt_ecommerce__daily '
+        'order by report_date desc limit 7"'
+    )
     say("Airflow UI:       make airflow-ui   (http://127.0.0.1:8080)")

@@ -15,8 +15,10 @@ def dagbag(tmp_path_factory):
     mp.setenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{home / 'airflow.db'}")
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(REPO_ROOT / "dags"), include_examples=False) \
-        if "include_examples" in DagBag.__init__.__code__.co_varnames \
+    bag = (
+        DagBag(dag_folder=str(REPO_ROOT / "dags"), include_examples=False)
+        if "include_examples" in DagBag.__init__.__code__.co_varnames
         else DagBag(dag_folder=str(REPO_ROOT / "dags"))
+    )
     yield bag
     mp.undo()

@@ -38,11 +38,15 @@ def test_heavy_libraries_are_not_loaded_by_parsing(tmp_path):
     import sys
 
     code = (
-        "import sys, runpy; runpy.run_path(%r); "
-        "print(sorted(m for m in %r if m in sys.modules))" % (str(DAG_FILES[0]), sorted(HEAVY))
+        f"import sys, runpy; runpy.run_path({str(DAG_FILES[0])!r}); "
+        f"print(sorted(m for m in {sorted(HEAVY)!r} if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**__import__("os").environ, "AIRFLOW_HOME": str(tmp_path)})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "AIRFLOW_HOME": str(tmp_path)},
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
@@ -69,9 +73,15 @@ def test_policy_of_every_dag_and_task(dagbag):
 
 def test_nightly_flow_is_gated(dagbag):
     dag = dagbag.dags["opspulse_nightly"]
-    order = ["load_sources", "audit_raw", "build_marts", "audit_marts", "publish_marts",
-             "send_reports"]
-    for upstream, downstream in zip(order, order[1:]):
+    order = [
+        "load_sources",
+        "audit_raw",
+        "build_marts",
+        "audit_marts",
+        "publish_marts",
+        "send_reports",
+    ]
+    for upstream, downstream in zip(order, order[1:], strict=False):
         assert dag.get_task(downstream).upstream_task_ids == {upstream}
     alert = dag.get_task("alert_data_team")
     assert alert.upstream_task_ids == set(order[:-1])

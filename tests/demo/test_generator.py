@@ -532,7 +532,6 @@ def test_change_record_files_hold_one_row_per_key_even_on_busy_days(tmp_path):
             reader = {"csv": "read_csv", "ndjson": "read_json", "parquet": "read_parquet"}
             key = source.key[0]
             rows, keys = duckdb.sql(
-                f"select count(*), count(distinct {key}) "
-                f"from {reader[source.format]}('{path}')"
+                f"select count(*), count(distinct {key}) from {reader[source.format]}('{path}')"
             ).fetchall()[0]
             assert rows == keys, path

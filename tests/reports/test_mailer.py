@@ -52,9 +52,7 @@ def plain_text(msg):
 def mart_row(marts_db, role):
     con = duckdb.connect(str(marts_db), read_only=True)
     try:
-        cur = con.execute(
-            f"select * from marts.{ROLES[role].mart} where report_date = ?", [DS]
-        )
+        cur = con.execute(f"select * from marts.{ROLES[role].mart} where report_date = ?", [DS])
         return dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
     finally:
         con.close()

@@ -16,11 +16,23 @@ from opspulse.sources.loader import Loader
 DAY = date(2026, 11, 2)
 
 ORDER = {
-    "order_id": "O1", "customer_id": "C1", "ordered_at": "2026-11-02 10:00:00",
-    "status": "placed", "sales_channel": "web", "session_id": "S1", "campaign_id": "",
-    "livestream_id": "", "partner_id": "", "sales_rep_id": "", "discount_amount": "1.50",
-    "shipping_cost": "", "promised_delivery_date": "2026-11-06", "shipped_at": "",
-    "delivered_at": "", "cancelled_at": "", "updated_at": "2026-11-02 10:00:00",
+    "order_id": "O1",
+    "customer_id": "C1",
+    "ordered_at": "2026-11-02 10:00:00",
+    "status": "placed",
+    "sales_channel": "web",
+    "session_id": "S1",
+    "campaign_id": "",
+    "livestream_id": "",
+    "partner_id": "",
+    "sales_rep_id": "",
+    "discount_amount": "1.50",
+    "shipping_cost": "",
+    "promised_delivery_date": "2026-11-06",
+    "shipped_at": "",
+    "delivered_at": "",
+    "cancelled_at": "",
+    "updated_at": "2026-11-02 10:00:00",
 }
 
 
@@ -62,19 +74,37 @@ def test_good_files_of_each_format_load_with_contract_types(opspulse_home):
     cfg = opspulse_home
     land(cfg, "orders", "orders.csv", csv_text(orders(3)))
     items = [
-        {"order_item_id": "OI1", "order_id": "O1", "product_id": "P1", "quantity": 2,
-         "unit_price": 9.99},
-        {"order_item_id": "OI2", "order_id": "O2", "product_id": "P2", "quantity": 1,
-         "unit_price": 120.5},
+        {
+            "order_item_id": "OI1",
+            "order_id": "O1",
+            "product_id": "P1",
+            "quantity": 2,
+            "unit_price": 9.99,
+        },
+        {
+            "order_item_id": "OI2",
+            "order_id": "O2",
+            "product_id": "P2",
+            "quantity": 1,
+            "unit_price": 120.5,
+        },
     ]
     land(cfg, "order_items", "order_items.ndjson", "\n".join(map(json.dumps, items)) + "\n")
-    table = pa.table({
-        "product_id": ["P1"], "sku": ["SKU1"], "product_name": ["Mug"], "category": ["kitchen"],
-        "brand": ["Acme"], "supplier_id": ["SUP1"],
-        "unit_cost": pa.array([4], pa.int64()), "list_price": pa.array([9.99], pa.float64()),
-        "is_active": [True], "launched_at": ["2026-11-02 08:00:00"],
-        "updated_at": ["2026-11-02 08:00:00"],
-    })
+    table = pa.table(
+        {
+            "product_id": ["P1"],
+            "sku": ["SKU1"],
+            "product_name": ["Mug"],
+            "category": ["kitchen"],
+            "brand": ["Acme"],
+            "supplier_id": ["SUP1"],
+            "unit_cost": pa.array([4], pa.int64()),
+            "list_price": pa.array([9.99], pa.float64()),
+            "is_active": [True],
+            "launched_at": ["2026-11-02 08:00:00"],
+            "updated_at": ["2026-11-02 08:00:00"],
+        }
+    )
     folder = cfg.landing_dir / "products" / DAY.isoformat()
     folder.mkdir(parents=True)
     pq.write_table(table, folder / "products.parquet")
@@ -84,38 +114,50 @@ def test_good_files_of_each_format_load_with_contract_types(opspulse_home):
     assert summary.quarantined == []
     assert summary.rows_loaded == 6
     assert rows(cfg, "select sum(discount_amount)::double, count(*) from raw.orders") == [(4.5, 3)]
-    assert rows(cfg, "select typeof(discount_amount), typeof(ordered_at) from raw.orders limit 1") \
-        == [("DECIMAL(12,2)", "TIMESTAMP")]
-    assert rows(cfg, "select sum(quantity * unit_price)::double from raw.order_items") \
-        == [(140.48,)]
-    assert rows(cfg, "select list_price::double, launched_at::varchar from raw.products") \
-        == [(9.99, "2026-11-02 08:00:00")]
+    assert rows(
+        cfg, "select typeof(discount_amount), typeof(ordered_at) from raw.orders limit 1"
+    ) == [("DECIMAL(12,2)", "TIMESTAMP")]
+    assert rows(cfg, "select sum(quantity * unit_price)::double from raw.order_items") == [
+        (140.48,)
+    ]
+    assert rows(cfg, "select list_price::double, launched_at::varchar from raw.products") == [
+        (9.99, "2026-11-02 08:00:00")
+    ]
     log = rows(cfg, "select source, status, rows_loaded from ops.ingest_log order by source")
-    assert log == [("order_items", "loaded", 2), ("orders", "loaded", 3),
-                   ("products", "loaded", 1)]
+    assert log == [("order_items", "loaded", 2), ("orders", "loaded", 3), ("products", "loaded", 1)]
 
 
 @pytest.mark.parametrize(
     ("name", "content", "line", "words"),
     [
-        ("bad_quoting.csv",
-         csv_text(orders(3)).replace('O2,C1', 'O2,"C1', 1), 3, "unterminated"),
+        ("bad_quoting.csv", csv_text(orders(3)).replace("O2,C1", 'O2,"C1', 1), 3, "unterminated"),
         ("truncated.csv", csv_text(orders(3))[:-60], 4, "missing columns"),
-        ("missing_column.csv",
-         csv_text(orders(2), [c for c in contracts.get("orders").column_names
-                              if c != "status"]),
-         1, "['status'] missing"),
-        ("renamed_column.csv",
-         csv_text(orders(2)).replace("customer_id", "client_id", 1), 1, "renamed?"),
+        (
+            "missing_column.csv",
+            csv_text(orders(2), [c for c in contracts.get("orders").column_names if c != "status"]),
+            1,
+            "['status'] missing",
+        ),
+        (
+            "renamed_column.csv",
+            csv_text(orders(2)).replace("customer_id", "client_id", 1),
+            1,
+            "renamed?",
+        ),
         ("empty.csv", "", 1, "empty"),
         ("orders.json", "{}", None, "unexpected file type"),
     ],
 )
-def test_broken_file_is_quarantined_with_file_line_and_reason(opspulse_home, name, content,
-                                                              line, words):
+def test_broken_file_is_quarantined_with_file_line_and_reason(
+    opspulse_home, name, content, line, words
+):
     cfg = opspulse_home
-    good = land(cfg, "orders", "good.csv", csv_text(orders(2, customer_id="C9")).replace(
-        "O1,", "G1,").replace("O2,", "G2,"))
+    good = land(
+        cfg,
+        "orders",
+        "good.csv",
+        csv_text(orders(2, customer_id="C9")).replace("O1,", "G1,").replace("O2,", "G2,"),
+    )
     broken = land(cfg, "orders", name, content)
 
     summary = Loader("run-q", settings=cfg).run(until=DAY)
@@ -131,14 +173,22 @@ def test_broken_file_is_quarantined_with_file_line_and_reason(opspulse_home, nam
     # the good file of the same day still loads; nothing of the broken one does
     assert good.exists()
     assert rows(cfg, "select count(*), min(customer_id) from raw.orders") == [(2, "C9")]
-    assert rows(cfg, "select status from ops.ingest_log where file = ?".replace(
-        "?", f"'{broken}'")) == [("quarantined",)]
+    assert rows(
+        cfg, "select status from ops.ingest_log where file = ?".replace("?", f"'{broken}'")
+    ) == [("quarantined",)]
 
 
 def test_invalid_json_line_quarantines_the_file_naming_the_line(opspulse_home):
     cfg = opspulse_home
-    good = json.dumps({"order_item_id": "OI1", "order_id": "O1", "product_id": "P1",
-                       "quantity": 1, "unit_price": 5})
+    good = json.dumps(
+        {
+            "order_item_id": "OI1",
+            "order_id": "O1",
+            "product_id": "P1",
+            "quantity": 1,
+            "unit_price": 5,
+        }
+    )
     land(cfg, "order_items", "items.ndjson", f"{good}\n{good[:-10]}\n{good}\n")
 
     summary = Loader("run-j", settings=cfg).run(until=DAY)
@@ -163,7 +213,8 @@ def test_unreadable_values_go_to_rejected_rows_below_threshold(opspulse_home, mo
     assert summary.quarantined == []
     assert (summary.rows_loaded, summary.rows_rejected) == (9, 1)
     assert rows(cfg, "select line, column_name, error_type from ops.rejected_rows") == [
-        (8, "discount_amount", "CAST")]
+        (8, "discount_amount", "CAST")
+    ]
     assert rows(cfg, "select count(*) from raw.orders where order_id = 'O7'") == [(0,)]
 
 
@@ -184,8 +235,12 @@ def test_too_many_unreadable_rows_quarantine_the_whole_file(opspulse_home):
 def test_extra_columns_are_tolerated_and_logged(opspulse_home):
     cfg = opspulse_home
     columns = (*contracts.get("orders").column_names, "loyalty_tier")
-    land(cfg, "orders", "orders.csv",
-         csv_text([{**r, "loyalty_tier": "gold"} for r in orders(2)], columns))
+    land(
+        cfg,
+        "orders",
+        "orders.csv",
+        csv_text([{**r, "loyalty_tier": "gold"} for r in orders(2)], columns),
+    )
 
     summary = Loader("run-x", settings=cfg).run(until=DAY)
 
@@ -201,7 +256,8 @@ def test_crlf_line_endings_load(opspulse_home):
 
     assert summary.rows_loaded == 3
     assert rows(cfg, "select max(updated_at)::varchar from raw.orders") == [
-        ("2026-11-02 10:00:00",)]
+        ("2026-11-02 10:00:00",)
+    ]
 
 
 def test_rerunning_a_day_leaves_the_same_rows(opspulse_home):
@@ -232,7 +288,9 @@ def test_a_redelivered_file_replaces_its_partition_only(opspulse_home):
 
     assert summary.partitions_loaded == [("orders", DAY)]
     assert rows(cfg, "select _ds, status, count(*) from raw.orders group by all order by 1") == [
-        (DAY, "cancelled", 2), (date(2026, 11, 3), "placed", 4)]
+        (DAY, "cancelled", 2),
+        (date(2026, 11, 3), "placed", 4),
+    ]
 
 
 def test_days_after_the_run_day_are_not_loaded(opspulse_home):

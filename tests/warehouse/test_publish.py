@@ -21,7 +21,8 @@ def build_marts(cfg, net_sales: float) -> None:
     con.execute("create schema if not exists staging")
     con.execute(
         "create or replace table marts.rpt_ecommerce__daily as "
-        "select date '2026-11-01' as report_date, ?::double as net_sales", [net_sales]
+        "select date '2026-11-01' as report_date, ?::double as net_sales",
+        [net_sales],
     )
     con.execute("create or replace table staging.not_published as select 1 as x")
     con.close()
@@ -52,7 +53,10 @@ def test_a_reader_in_another_process_keeps_reading_while_we_publish(opspulse_hom
     build_marts(cfg, 100.0)
     publish(date(2026, 11, 1), "run-1", settings=cfg)
     reader = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys
             con = duckdb.connect({str(cfg.marts_db)!r}, read_only=True)
             print(con.execute("select net_sales from marts.rpt_ecommerce__daily").fetchone()[0],
@@ -60,8 +64,11 @@ def test_a_reader_in_another_process_keeps_reading_while_we_publish(opspulse_hom
             sys.stdin.readline()
             print(con.execute("select net_sales from marts.rpt_ecommerce__daily").fetchone()[0],
                   flush=True)
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert reader.stdout.readline().strip() == "100.0"
 
@@ -100,13 +107,17 @@ def test_a_process_killed_while_writing_next_leaves_the_last_good_version(opspul
     publish(date(2026, 11, 1), "run-1", settings=cfg)
     build_marts(cfg, 999.0)
     code = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent("""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
             import os
             from datetime import date
             from opspulse.warehouse import publish as p
             p.os.replace = lambda *a: os._exit(9)  # die hard at the last moment
             p.publish(date(2026, 11, 2), "run-2")
-        """)],
+        """),
+        ],
         env={**__import__("os").environ, "OPSPULSE_HOME": str(cfg.home)},
     ).returncode
 

@@ -309,8 +309,9 @@ class World:
                 )
             order = np.lexsort([columns[k] for k in reversed(SORT_KEYS[source.name])])
             if source.updated_at is not None:
-                order = _latest_per_key(columns, order, SORT_KEYS[source.name][0],
-                                        source.updated_at)
+                order = _latest_per_key(
+                    columns, order, SORT_KEYS[source.name][0], source.updated_at
+                )
             columns = {k: v[order] for k, v in columns.items()}
             if source.name == "payments":
                 columns["payment_id"] = self.next_payment + np.arange(len(order))

@@ -36,7 +36,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from opspulse import settings as settings_mod
@@ -178,9 +178,7 @@ def landing_files(landing_dir: Path, source: Source, day: date) -> list[Path]:
     folder = landing_dir / source.name / day.isoformat()
     if not folder.is_dir():
         return []
-    return sorted(
-        p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "_"))
-    )
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
 
 
 def ensure_raw_table(con, source: Source) -> None:
@@ -209,8 +207,7 @@ def _typed_projection(source: Source, get: Callable[[str], str], fmt: contracts.
         exprs.append(f"{typed} as {_quote_ident(col.name)}")
         if col.type != "VARCHAR":
             failures.append(
-                f"case when {raw} is not null and {typed} is null "
-                f"then {_sql_str(col.name)} end"
+                f"case when {raw} is not null and {typed} is null then {_sql_str(col.name)} end"
             )
     failed = f"list_filter([{', '.join(failures)}], lambda x: x is not null)" if failures else "[]"
     return exprs, failed
@@ -239,7 +236,8 @@ class _Reader:
         if missing:
             hint = f"; unexpected columns {self.extra} (renamed?)" if self.extra else ""
             raise FileRejected(
-                f"contract column(s) {missing} missing from the file{hint}", line=1,
+                f"contract column(s) {missing} missing from the file{hint}",
+                line=1,
                 column=missing[0],
             )
 
@@ -403,9 +401,7 @@ class Loader:
             con.execute(OPS_DDL)
             for source in wanted:
                 ensure_raw_table(con, source)
-                candidates = fixed_days or landing_days(
-                    self.settings.landing_dir, source, until
-                )
+                candidates = fixed_days or landing_days(self.settings.landing_dir, source, until)
                 loaded_before = dict(
                     con.execute(
                         "select ds, fingerprint from ops.partitions where source = ?",
@@ -428,8 +424,7 @@ class Loader:
                         pending = []
                 self._commit(con, source, pending, summary)
                 self.progress(
-                    f"{source.name}: {changed} day(s) loaded, "
-                    f"{len(candidates) - changed} unchanged"
+                    f"{source.name}: {changed} day(s) loaded, {len(candidates) - changed} unchanged"
                 )
         return summary
 
@@ -449,7 +444,7 @@ class Loader:
         """Replace the staged partitions in one transaction; then quarantine broken files."""
         if not partitions:
             return
-        loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        loaded_at = datetime.now(UTC).replace(tzinfo=None)
         con.execute("begin transaction")
         try:
             days = [p.day for p in partitions]
@@ -494,24 +489,46 @@ class Loader:
         kept = [r for r in part.results if r.status == "loaded"]
         con.execute(
             "insert or replace into ops.partitions values (?, ?, ?, ?, ?, ?, ?)",
-            [source.name, day, _fingerprint((r.file.name, r.sha256) for r in kept), len(kept),
-             sum(r.rows_loaded for r in kept), self.run_id, loaded_at],
+            [
+                source.name,
+                day,
+                _fingerprint((r.file.name, r.sha256) for r in kept),
+                len(kept),
+                sum(r.rows_loaded for r in kept),
+                self.run_id,
+                loaded_at,
+            ],
         )
         for r in part.results:
             con.execute(
                 "insert into ops.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [self.run_id, source.name, day, str(r.file), r.sha256, r.file.stat().st_size,
-                 r.status, r.rows_loaded, r.rows_rejected, ",".join(r.header_seen),
-                 ",".join(r.extra_columns), r.message, loaded_at],
+                [
+                    self.run_id,
+                    source.name,
+                    day,
+                    str(r.file),
+                    r.sha256,
+                    r.file.stat().st_size,
+                    r.status,
+                    r.rows_loaded,
+                    r.rows_rejected,
+                    ",".join(r.header_seen),
+                    ",".join(r.extra_columns),
+                    r.message,
+                    loaded_at,
+                ],
             )
 
     def _read_file(self, con, source, path, n: str, result: FileResult) -> _Reader | None:
         """Read one file into temp tables; on a structural problem mark it for quarantine."""
         if not path.name.endswith(source.extensions):
-            self._reject(result, FileRejected(
-                f"unexpected file type: {source.name} files are {source.format} "
-                f"({', '.join(source.extensions)})"
-            ))
+            self._reject(
+                result,
+                FileRejected(
+                    f"unexpected file type: {source.name} files are {source.format} "
+                    f"({', '.join(source.extensions)})"
+                ),
+            )
             return None
         reader = _Reader(con, source, path, n)
         try:
@@ -536,12 +553,16 @@ class Loader:
             first = con.execute(
                 f"select line, column_name, error_message from {reader.bad} order by line limit 1"
             ).fetchone()
-            self._reject(result, FileRejected(
-                f"{bad} of {total} rows could not be read ({bad / total:.1%} > reject "
-                f"threshold {self.settings.reject_threshold:.1%}); first: column "
-                f"{first[1]!r}: {first[2].splitlines()[0]}",
-                line=int(first[0]), column=first[1],
-            ))
+            self._reject(
+                result,
+                FileRejected(
+                    f"{bad} of {total} rows could not be read ({bad / total:.1%} > reject "
+                    f"threshold {self.settings.reject_threshold:.1%}); first: column "
+                    f"{first[1]!r}: {first[2].splitlines()[0]}",
+                    line=int(first[0]),
+                    column=first[1],
+                ),
+            )
             result.rows_rejected = bad
             reader.drop()
             return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from opspulse import settings as settings_mod
@@ -62,7 +62,7 @@ def publish(
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         _remove(leftover)
 
-    published_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    published_at = datetime.now(UTC).replace(tzinfo=None)
     tables: dict[str, int] = {}
     with connect(staging, settings=cfg) as con:
         con.execute(f"attach '{cfg.build_db}' as build (read_only)")

@@ -66,15 +66,23 @@ def run_dbt(
     command = [
         _dbt_executable(),
         *args,
-        "--project-dir", str(cfg.dbt_project_dir),
-        "--profiles-dir", str(cfg.dbt_project_dir),
-        "--target-path", str(cfg.dbt_target_dir),
-        "--log-path", str(cfg.dbt_log_dir),
+        "--project-dir",
+        str(cfg.dbt_project_dir),
+        "--profiles-dir",
+        str(cfg.dbt_project_dir),
+        "--target-path",
+        str(cfg.dbt_target_dir),
+        "--log-path",
+        str(cfg.dbt_log_dir),
     ]
     log.info("running %s", " ".join(command))
     proc = subprocess.Popen(
-        command, env=dbt_env(cfg), cwd=cfg.dbt_project_dir,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        command,
+        env=dbt_env(cfg),
+        cwd=cfg.dbt_project_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     tail: list[str] = []
     assert proc.stdout is not None
@@ -114,7 +122,10 @@ def _summarise(run_results: Path, command: list[str]) -> DbtResult:
             result.passed += 1
         elif item["status"] in ("error", "fail", "runtime error"):
             result.failures.append(
-                {"unique_id": item["unique_id"], "status": item["status"],
-                 "message": (item.get("message") or "")[:500]}
+                {
+                    "unique_id": item["unique_id"],
+                    "status": item["status"],
+                    "message": (item.get("message") or "")[:500],
+                }
             )
     return result

@@ -1,0 +1,27 @@
+with
+
+payments as (
+
+    select * from {{ ref('stg_shop__payments') }}
+
+),
+
+final as (
+
+    select
+        payment_id,
+        order_id,
+        payment_type,
+        payment_method,
+        payment_type = 'refund' as is_refund,
+        amount,
+        case when payment_type = 'charge' then amount else 0 end as charge_amount,
+        case when payment_type = 'refund' then amount else 0 end as refund_amount,
+        paid_date,
+        paid_at
+
+    from payments
+
+)
+
+select * from final
