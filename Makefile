@@ -34,7 +34,7 @@ clean:
 
 # Everything lands in the project's own virtualenv, exactly as uv.lock pins it.
 .venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --all-extras --no-progress
+	$(UV) sync --frozen --all-extras --no-progress --quiet
 	@touch $@
 
 # Bootstrap uv from the package index when the machine has none.

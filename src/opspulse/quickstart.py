@@ -65,7 +65,7 @@ def ensure_landing(cfg: settings_mod.Settings, plan: DemoPlan) -> None:
         seed=plan.seed,
         progress=lambda m: say(f"  {m}"),
     )
-    say(f"  {summary.describe() if hasattr(summary, 'describe') else summary}")
+    say(f"  {summary.describe()}")
     marker.write_text(json.dumps(plan.as_dict()) + "\n")
 
 
@@ -172,7 +172,7 @@ def run_demo(
     cfg.outbox_dir.mkdir(parents=True, exist_ok=True)
     before = set(cfg.outbox_dir.glob("*.eml"))
     say(f"SMTP sink listening on 127.0.0.1:{port}, keeping messages in {cfg.outbox_dir}")
-    sink = start_sink(cfg.outbox_dir, port)
+    sink = start_sink(cfg.outbox_dir, port, cfg.airflow_home / "logs" / "smtp-sink.log")
     log_file = cfg.airflow_home / "logs" / f"demo-{plan.end}.log"
     # A run on the morning after `end` reports on `end` (its data interval).
     logical = (plan.end + timedelta(days=1)).isoformat()
@@ -185,6 +185,51 @@ def run_demo(
     new_mail = sorted(set(cfg.outbox_dir.glob("*.eml")) - before)
     print_summary(cfg, plan, code, new_mail, log_file, time.perf_counter() - t0)
     return code
+
+
+def stage_lines(cfg) -> list[str]:
+    """What each stage of the latest run did, from the build database's own records."""
+    from opspulse.warehouse.connection import connect
+
+    if not cfg.build_db.exists():
+        return []
+    with connect(cfg.build_db, read_only=True, settings=cfg) as con:
+        run = con.execute(
+            "select run_id from ops.stage_runs order by started_at desc limit 1"
+        ).fetchone()
+        if not run:
+            return []
+        stages = con.execute(
+            "select stage, status, seconds, error from ops.stage_runs where run_id = ? "
+            "order by started_at",
+            [run[0]],
+        ).fetchall()
+        ingest = con.execute(
+            "select count(*), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0), "
+            "count(*) filter (where status = 'quarantined') from ops.ingest_log where run_id = ?",
+            [run[0]],
+        ).fetchone()
+        checks = {
+            layer: (total, passed)
+            for layer, total, passed in con.execute(
+                "select layer, count(*), count(*) filter (where success) "
+                "from quality.results where run_id = ? group by layer",
+                [run[0]],
+            ).fetchall()
+        }
+    detail = {
+        "load_sources": f"{ingest[0]} files, {ingest[1]:,} rows loaded, {ingest[2]:,} rejected, "
+        f"{ingest[3]} quarantined",
+    }
+    for layer in ("raw", "marts"):
+        total, passed = checks.get(layer, (0, 0))
+        detail[f"audit_{layer}"] = f"{passed} of {total} checks passed"
+    lines = [f"run {run[0]}:"]
+    for stage, status, secs, error in stages:
+        mark = "✓" if status == "success" else "✗"
+        note = detail.get(stage, "") if status == "success" else (error or "")[:160]
+        lines.append(f"  {mark} {stage:<14} {secs:6.1f}s  {note}")
+    return lines
 
 
 def print_summary(

@@ -256,8 +256,9 @@ def test_ecommerce_trend_columns(built):
         D("0.00"),
     ]
     assert rows[NOV[5]]["net_sales_7d_avg"] == pytest.approx(81.5 / 5)
-    assert rows[NOV[5]]["net_sales_target"] == 26000
-    assert rows[NOV[5]]["pct_net_sales_of_target"] == pytest.approx(30.5 / 26000)
+    target = _seed_target("ecommerce", "net_sales")
+    assert rows[NOV[5]]["net_sales_target"] == target
+    assert rows[NOV[5]]["pct_net_sales_of_target"] == pytest.approx(30.5 / target)
     assert rows[NOV[2]]["pct_cart_abandonment"] is None
     assert rows[NOV[3]]["pct_cart_abandonment_prev_day"] is None
     assert rows[NOV[3]]["pct_cart_abandonment_7d_avg"] == pytest.approx(0.0)
@@ -428,3 +429,15 @@ def test_sources_yaml_matches_the_contracts():
             "warn_after": {"count": 26, "period": "hour"},
             "error_after": {"count": 50, "period": "hour"},
         }
+
+
+def _seed_target(role: str, kpi: str) -> float:
+    import csv
+
+    from opspulse.settings import REPO_ROOT
+
+    with (REPO_ROOT / "dbt_project" / "seeds" / "kpi_targets.csv").open() as fh:
+        for row in csv.DictReader(fh):
+            if (row["role"], row["kpi"]) == (role, kpi):
+                return float(row["target"])
+    raise KeyError((role, kpi))

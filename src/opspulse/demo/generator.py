@@ -41,6 +41,13 @@ class GenerationSummary:
     def rows_per_second(self) -> float:
         return self.total_rows / self.seconds if self.seconds > 0 else 0.0
 
+    def describe(self) -> str:
+        per_source = ", ".join(f"{name} {n:,}" for name, n in self.rows.items())
+        return (
+            f"{self.total_rows:,} rows in {self.files} files over {self.days} days, "
+            f"{self.seconds:.1f} s ({self.rows_per_second:,.0f} rows/s): {per_source}"
+        )
+
     def as_dict(self) -> dict:
         return {
             "start": self.start.isoformat(),
