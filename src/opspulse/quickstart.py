@@ -128,20 +128,24 @@ def free_port(preferred: int) -> int:
         return s.getsockname()[1]
 
 
-def start_sink(outbox: Path, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "opspulse.reports.sink",
-            "--outbox",
-            str(outbox),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-    )
+def start_sink(outbox: Path, port: int, log_file: Path) -> subprocess.Popen:
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("a") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "opspulse.reports.sink",
+                "--outbox",
+                str(outbox),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         with socket.socket() as s:
