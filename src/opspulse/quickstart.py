@@ -246,6 +246,8 @@ def print_summary(
         f"{'SUCCESS' if code == 0 else 'FAILED'}: nightly run for {plan.end} "
         f"in {seconds:.0f}s (Airflow log: {log_file})"
     )
+    for line in stage_lines(cfg):
+        say(line)
     try:
         say(f"published marts: {cfg.marts_db} (data day {published_ds(cfg)})")
     except Exception as exc:  # the summary must not hide the run's own outcome
