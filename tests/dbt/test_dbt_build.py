@@ -329,7 +329,9 @@ def test_users_daily_values(built):
         _assert_row(rows[day], values)
     assert rows[NOV[5]]["new_customers_prev_day"] == 0
     assert rows[NOV[5]]["new_customers_7d_avg"] == pytest.approx(3 / 5)
-    assert rows[NOV[5]]["pct_new_customers_of_target"] == pytest.approx(2 / 120)
+    assert rows[NOV[5]]["pct_new_customers_of_target"] == pytest.approx(
+        2 / _seed_target("users", "new_customers")
+    )
 
 
 def test_core_facts(built):
