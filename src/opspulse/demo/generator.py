@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from opspulse.demo.areas import AREAS, AreaContext
 from opspulse.demo.world import World
 from opspulse.demo.writer import LandingWriter
-from opspulse.sources.contracts import SOURCES
+from opspulse.sources.contracts import CORE_SOURCES
 
 PROGRESS_EVERY_DAYS = 10
 
@@ -91,7 +92,7 @@ def generate(
     began = time.perf_counter()
     out_dir = Path(out_dir)
     days = (end - start).days + 1
-    rows = {source.name: 0 for source in SOURCES}
+    rows = {source.name: 0 for source in CORE_SOURCES}
     files = 0
     world = World(start, days, scale=scale, seed=seed)
     report(f"simulating {days} days from {start} at scale {scale:g} (seed {seed})")
@@ -100,7 +101,7 @@ def generate(
             world.simulate_day(t)
             ds = world.timeline.date_of(t)
             tables = world.export(t)
-            for source in SOURCES:
+            for source in CORE_SOURCES:
                 writer.write(source, ds, tables[source.name])
                 rows[source.name] += tables[source.name].num_rows
                 files += 1
@@ -109,6 +110,13 @@ def generate(
                     f"day {t + 1}/{days} ({ds}): {sum(rows.values()):,} rows, "
                     f"{time.perf_counter() - began:.1f} s"
                 )
+    # The other areas follow from the core world: each reads the core files just written.
+    context = AreaContext(out_dir, start, end, scale, seed, report)
+    for area in AREAS:
+        written = area.write(context)
+        for name, (n_rows, n_files) in written.items():
+            rows[name] = rows.get(name, 0) + n_rows
+            files += n_files
     return GenerationSummary(
         start, end, scale, seed, out_dir, rows, files, time.perf_counter() - began
     )

@@ -41,7 +41,7 @@ from opspulse.demo.records import Backlog, Batch
 from opspulse.demo.sales_channels import ChannelOrders, simulate_channel_orders
 from opspulse.demo.timeline import MINUTE, NEVER, SHOPPING_HOURS, Timeline, times_in_day
 from opspulse.demo.traffic import PRODUCT, Sessions, landing_pages, simulate_sessions
-from opspulse.sources.contracts import DEVICES, SALES_CHANNELS, SOURCES, TRAFFIC_CHANNELS
+from opspulse.sources.contracts import CORE_SOURCES, DEVICES, SALES_CHANNELS, TRAFFIC_CHANNELS
 
 SIGNED_IN_SHARE = 0.22
 """Share of non-buying sessions where a customer is signed in."""
@@ -297,7 +297,7 @@ class World:
     def export(self, t: int) -> dict[str, pa.Table]:
         """Every source's rows for day ``t``, as contract-shaped tables (possibly empty)."""
         tables = {}
-        for source in SOURCES:
+        for source in CORE_SOURCES:
             batch = self.backlog.release(source.name, t)
             if batch is None:
                 tables[source.name] = empty_table(source)

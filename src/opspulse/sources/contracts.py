@@ -18,84 +18,31 @@ from them with ``OPSPULSE_TIMEZONE`` in dbt. Money is a decimal in the company c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from opspulse.sources.areas import (
+    commerce,
+    experiments,
+    finance,
+    marketing,
+    sales,
+    security,
+    supply_chain,
+    web,
+)
+from opspulse.sources.model import FILE_EXTENSIONS, Column, CsvDialect, Format, Source, col
+from opspulse.sources.vocabulary import (
+    CATEGORIES,
+    DEVICES,
+    ORDER_STATUSES,
+    PAYMENT_METHODS,
+    SALES_CHANNELS,
+    TICKET_CATEGORIES,
+    TICKET_STATUSES,
+    TRAFFIC_CHANNELS,
+)
 
-Format = Literal["csv", "ndjson", "parquet"]
+_c = col
 
-FILE_EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "csv": (".csv",),
-    "ndjson": (".ndjson", ".jsonl", ".json"),
-    "parquet": (".parquet",),
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str
-    description: str
-    nullable: bool = True
-    pii: bool = False
-    accepted_values: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CsvDialect:
-    delimiter: str = ","
-    quote: str = '"'
-    escape: str = '"'
-    header: bool = True
-    null_string: str = ""
-    timestamp_format: str = "%Y-%m-%d %H:%M:%S"
-    date_format: str = "%Y-%m-%d"
-
-
-@dataclass(frozen=True)
-class Source:
-    name: str
-    area: str
-    format: Format
-    description: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    updated_at: str | None = None
-    """Column that orders change records of one key; None for append-only events."""
-    csv: CsvDialect = field(default_factory=CsvDialect)
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns)
-
-    @property
-    def extensions(self) -> tuple[str, ...]:
-        return FILE_EXTENSIONS[self.format]
-
-    @property
-    def required_columns(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns if not c.nullable)
-
-    def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(f"source {self.name!r} has no column {name!r}")
-
-
-def _c(name: str, type_: str, description: str, **kw) -> Column:
-    return Column(name=name, type=type_, description=description, **kw)
-
-
-ORDER_STATUSES = ("placed", "shipped", "delivered", "cancelled", "unavailable", "returned")
-SALES_CHANNELS = ("web", "app", "livestream", "marketplace", "partner")
-PAYMENT_METHODS = ("card", "paypal", "apple_pay", "gift_card", "bank_transfer")
-DEVICES = ("desktop", "mobile", "tablet")
-TRAFFIC_CHANNELS = ("organic", "paid_search", "social", "email", "direct", "referral", "livestream")
-CATEGORIES = ("apparel", "beauty", "electronics", "home", "kitchen", "outdoor", "toys", "books")
-TICKET_CATEGORIES = ("delivery", "refund", "product", "account", "payment", "complaint")
-TICKET_STATUSES = ("open", "pending", "resolved")
-
-SOURCES: tuple[Source, ...] = (
+CORE_SOURCES: tuple[Source, ...] = (
     Source(
         name="customers",
         area="commerce",
@@ -313,6 +260,39 @@ SOURCES: tuple[Source, ...] = (
         ),
     ),
 )
+
+SOURCES: tuple[Source, ...] = (
+    CORE_SOURCES
+    + commerce.SOURCES
+    + web.SOURCES
+    + experiments.SOURCES
+    + supply_chain.SOURCES
+    + marketing.SOURCES
+    + sales.SOURCES
+    + finance.SOURCES
+    + security.SOURCES
+)
+"""Every source, in the order of DESIGN.md's table (the first seven are the core world)."""
+
+__all__ = [
+    "CATEGORIES",
+    "CORE_SOURCES",
+    "DEVICES",
+    "FILE_EXTENSIONS",
+    "ORDER_STATUSES",
+    "PAYMENT_METHODS",
+    "SALES_CHANNELS",
+    "SOURCES",
+    "SOURCES_BY_NAME",
+    "TICKET_CATEGORIES",
+    "TICKET_STATUSES",
+    "TRAFFIC_CHANNELS",
+    "Column",
+    "CsvDialect",
+    "Format",
+    "Source",
+    "get",
+]
 
 SOURCES_BY_NAME: dict[str, Source] = {s.name: s for s in SOURCES}
 

@@ -1,0 +1,8 @@
+"""The demo company's marketing area."""
+
+from __future__ import annotations
+
+
+def write(context) -> dict[str, tuple[int, int]]:
+    """Write this area's sources; returns rows and files written per source."""
+    return {}

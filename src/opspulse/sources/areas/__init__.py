@@ -1,0 +1,1 @@
+"""Source contracts by area of DESIGN.md's table, beyond the core seven in ``contracts``."""

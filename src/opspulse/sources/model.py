@@ -1,0 +1,70 @@
+"""The shape of a source contract: columns, types, CSV dialect, key (see ``contracts``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Format = Literal["csv", "ndjson", "parquet"]
+
+FILE_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "csv": (".csv",),
+    "ndjson": (".ndjson", ".jsonl", ".json"),
+    "parquet": (".parquet",),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    nullable: bool = True
+    pii: bool = False
+    accepted_values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    delimiter: str = ","
+    quote: str = '"'
+    escape: str = '"'
+    header: bool = True
+    null_string: str = ""
+    timestamp_format: str = "%Y-%m-%d %H:%M:%S"
+    date_format: str = "%Y-%m-%d"
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    area: str
+    format: Format
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    updated_at: str | None = None
+    """Column that orders change records of one key; None for append-only events."""
+    csv: CsvDialect = field(default_factory=CsvDialect)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        return FILE_EXTENSIONS[self.format]
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if not c.nullable)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"source {self.name!r} has no column {name!r}")
+
+
+def col(name: str, type_: str, description: str, **kw) -> Column:
+    return Column(name=name, type=type_, description=description, **kw)
