@@ -26,8 +26,10 @@ lint: .venv/.synced
 airflow-ui: .venv/.synced
 	$(RUN) opspulse airflow standalone
 
+# Speed as ratios against DuckDB running the same work directly (results in bench/results/).
 bench: .venv/.synced
-	$(RUN) python bench/run.py
+	$(RUN) python bench/bench_generator.py --scale $(or $(SCALE),1)
+	$(RUN) python bench/bench_pipeline.py --scale $(or $(SCALE),1)
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
