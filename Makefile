@@ -34,9 +34,11 @@ bench: .venv/.synced
 clean:
 	rm -rf var .pytest_cache .ruff_cache
 
-# Everything lands in the project's own virtualenv, exactly as uv.lock pins it.
+# Everything lands in the project's own virtualenv, exactly as uv.lock pins it; bytecode is
+# compiled once at install (this machine never writes .pyc at import: Airflow, dbt and GX
+# start about 5 s faster per process).
 .venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --all-extras --no-progress --quiet
+	$(UV) sync --frozen --all-extras --compile-bytecode --no-progress --quiet
 	@touch $@
 
 # Bootstrap uv from the package index when the machine has none.

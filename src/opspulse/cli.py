@@ -1,11 +1,13 @@
 """The ``opspulse`` command.
 
 opspulse demo                      the nightly pipeline on the demo company (make demo)
-opspulse generate --start D --end D --scale S --out DIR [--seed N]
+opspulse generate --start D --end D --scale S --out DIR [--seed N] [--faults LIST]
 opspulse load --ds D               ingest landing files up to D into the build database
 opspulse query "select ..."        read-only SQL on the published marts
 opspulse airflow ARGS...           the airflow CLI with opspulse's environment
 opspulse smtp-sink                 a local SMTP server that keeps messages as .eml files
+opspulse sources check DIR [--json]             a landing folder against the contract
+opspulse sources docs [--out FILE] [--check]    the contract as Markdown (docs/sources.md)
 """
 
 from __future__ import annotations
@@ -41,6 +43,15 @@ def _cmd_generate(args) -> int:
 
     if args.end < args.start:
         raise SystemExit(f"--end {args.end} is before --start {args.start}")
+    faults = [f for f in (args.faults or "").split(",") if f.strip()]
+    if faults:
+        from opspulse.demo import faults as faults_mod
+
+        try:  # a typo fails before minutes of generation, not after
+            for spec in faults:
+                faults_mod.parse(spec, start=args.start, end=args.end)
+        except (KeyError, ValueError) as exc:
+            raise SystemExit(f"--faults: {exc}") from None
     summary = generate(
         args.start,
         args.end,
@@ -50,6 +61,12 @@ def _cmd_generate(args) -> int:
         progress=lambda m: print(f"[opspulse] {m}", flush=True),
     )
     print(summary.describe() if hasattr(summary, "describe") else summary)
+    if faults:
+        records = faults_mod.apply_faults(
+            Path(args.out), faults, start=args.start, end=args.end, seed=args.seed
+        )
+        for record in records:
+            print(f"[opspulse] fault {record.describe()}")
     return 0
 
 
@@ -94,6 +111,42 @@ def _cmd_smtp_sink(args) -> int:
     return sink.main(argv) or 0
 
 
+def _cmd_sources_check(args) -> int:
+    import json
+    from pathlib import Path
+
+    from opspulse.sources.check import check_landing
+
+    report = check_landing(
+        Path(args.dir),
+        limit=args.limit,
+        progress=lambda m: print(f"[opspulse] {m}", file=sys.stderr, flush=True),
+    )
+    print(json.dumps(report.to_dict(), indent=2) if args.json else report.describe())
+    return 0 if report.ok else 1
+
+
+def _cmd_sources_docs(args) -> int:
+    from pathlib import Path
+
+    from opspulse.sources.docs import render
+
+    page = render()
+    if args.check:
+        out = Path(args.out or "docs/sources.md")
+        if not out.is_file() or out.read_text() != page:
+            print(f"{out} is out of date: run opspulse sources docs --out {out}", file=sys.stderr)
+            return 1
+        print(f"{out} matches the contract")
+    elif args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(page)
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(page)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="opspulse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -116,6 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--scale", type=float, default=1.0)
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--out", required=True, help="landing directory to write into")
+    gen.add_argument(
+        "--faults",
+        default="",
+        help="comma-separated faults to plant after generating, name[:source[:YYYY-MM-DD]] "
+        "(see docs/faults.md)",
+    )
     gen.set_defaults(func=_cmd_generate)
 
     load = sub.add_parser("load", help="ingest landing files into the build database")
@@ -137,6 +196,20 @@ def build_parser() -> argparse.ArgumentParser:
     sink.add_argument("--outbox", default=None)
     sink.add_argument("--port", type=int, default=8025)
     sink.set_defaults(func=_cmd_smtp_sink)
+
+    sources = sub.add_parser("sources", help="the source contract: check a folder, publish docs")
+    sources_sub = sources.add_subparsers(dest="sources_command", required=True)
+    check = sources_sub.add_parser("check", help="check a landing folder against the contract")
+    check.add_argument("dir", help="landing folder: DIR/<source>/<YYYY-MM-DD>/<files>")
+    check.add_argument("--json", action="store_true", help="machine-readable report")
+    check.add_argument("--limit", type=int, default=5, help="lines shown per problem and column")
+    check.set_defaults(func=_cmd_sources_check)
+    docs = sources_sub.add_parser("docs", help="render the contract as Markdown")
+    docs.add_argument("--out", default=None, help="file to write (default: stdout)")
+    docs.add_argument(
+        "--check", action="store_true", help="exit 1 if --out (docs/sources.md) differs"
+    )
+    docs.set_defaults(func=_cmd_sources_docs)
     return parser
 
 

@@ -83,6 +83,8 @@ class FileRejected(Exception):
         super().__init__(message)
         self.line = line
         self.column = column
+        self.header: list[str] = []
+        """Columns the file was seen to have, when it got that far."""
 
 
 @dataclass
@@ -211,6 +213,34 @@ def _typed_projection(source: Source, get: Callable[[str], str], fmt: contracts.
             )
     failed = f"list_filter([{', '.join(failures)}], lambda x: x is not null)" if failures else "[]"
     return exprs, failed
+
+
+def read_landing_file(con, source: Source, path: Path, n: str = "0") -> _Reader:
+    """Read one landing file of ``source`` into temp tables of ``con`` as the loader does.
+
+    Returns the reader: contract-typed rows in the temp table ``reader.good`` (file order),
+    rows that failed a cast in ``reader.bad`` (line, column_name, error_type,
+    error_message, raw_line), the header in ``reader.header`` and columns beyond the
+    contract in ``reader.extra``; call ``reader.drop()`` when done. A file that cannot be
+    read whole raises ``FileRejected`` (with the header seen, if any). ``n`` keeps the temp
+    tables of files read side by side apart.
+    """
+    if not path.name.endswith(source.extensions):
+        raise FileRejected(
+            f"unexpected file type: {source.name} files are {source.format} "
+            f"({', '.join(source.extensions)})"
+        )
+    reader = _Reader(con, source, path, n)
+    try:
+        reader.read()
+    except FileRejected as exc:
+        exc.header = reader.header
+        raise
+    except Exception as exc:  # a reader error DuckDB raised on a broken file
+        rejected = FileRejected(str(exc).splitlines()[0], line=_line_of(exc))
+        rejected.header = reader.header
+        raise rejected from exc
+    return reader
 
 
 class _Reader:
@@ -521,25 +551,11 @@ class Loader:
 
     def _read_file(self, con, source, path, n: str, result: FileResult) -> _Reader | None:
         """Read one file into temp tables; on a structural problem mark it for quarantine."""
-        if not path.name.endswith(source.extensions):
-            self._reject(
-                result,
-                FileRejected(
-                    f"unexpected file type: {source.name} files are {source.format} "
-                    f"({', '.join(source.extensions)})"
-                ),
-            )
-            return None
-        reader = _Reader(con, source, path, n)
         try:
-            reader.read()
+            reader = read_landing_file(con, source, path, n)
         except FileRejected as exc:
-            result.header_seen = reader.header
+            result.header_seen = exc.header
             self._reject(result, exc)
-            return None
-        except Exception as exc:  # a reader error DuckDB raised on a broken file
-            result.header_seen = reader.header
-            self._reject(result, FileRejected(str(exc).splitlines()[0], line=_line_of(exc)))
             return None
         result.header_seen, result.extra_columns = reader.header, reader.extra
         good, bad = con.execute(

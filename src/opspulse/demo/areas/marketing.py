@@ -1,8 +1,461 @@
-"""The demo company's marketing area."""
+"""The demo company's marketing area: campaigns, ad spend, social media and livestreams.
+
+Everything follows from the core world's files:
+
+* campaigns are the weekly flights the sessions already carry (``CMP-{5w+1}`` ...
+  ``CMP-{5w+5}`` in week ``w``: two paid search, two social, one email, see
+  :mod:`opspulse.demo.traffic`), launched on the first day of their week and completed
+  the day after their last;
+* ad spend has one row per campaign and day of its flight; clicks are the day's sessions
+  carrying the campaign plus the clicks that never became a tracked session, impressions
+  follow from the channel's click-through rate and spend from its cost per click;
+* social posts share the day's organic social sessions as their link clicks;
+* livestreams are the evening shows of :mod:`opspulse.demo.sales_channels` (every stream
+  number of the schedule, with or without orders), timed around the orders they brought
+  and with an audience whose conversion to orders stays within 2.5-4.5 %;
+* followers grow every day, livestream follows included.
+
+The helpers at the top (reading the core landing files, per-day random streams, writing a
+source day by day) are shared by the other area modules. Random draws come from one
+stream per (area, source, day), so a day's files never depend on the end of the run.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import timedelta
 
-def write(context) -> dict[str, tuple[int, int]]:
+import duckdb
+import numpy as np
+
+from opspulse.demo.areas.context import AreaContext
+from opspulse.demo.encoding import Codec, Count, Day, Ident, Label, Money, Text, Timestamp, to_table
+from opspulse.demo.sales_channels import LIVESTREAM_ORDERS_AT_SCALE_1, STREAMS_PER_WEEKDAY
+from opspulse.demo.timeline import DAY, GROWTH_PER_DAY, HOUR, MINUTE, SHOPPING_HOURS, Timeline
+from opspulse.demo.traffic import (
+    CAMPAIGN_SHARE,
+    CAMPAIGNS_PER_WEEK,
+    CHANNEL_SHARES,
+    SESSIONS_AT_SCALE_1,
+)
+from opspulse.demo.vocabulary import CATEGORY_PROFILES
+from opspulse.demo.writer import LandingWriter
+from opspulse.sources import contracts
+from opspulse.sources.areas.marketing import (
+    CAMPAIGN_CHANNELS,
+    CAMPAIGN_STATUSES,
+    POST_TYPES,
+    SOCIAL_PLATFORMS,
+)
+from opspulse.sources.contracts import CATEGORIES, TRAFFIC_CHANNELS
+
+# --- shared by the area modules ------------------------------------------------------------
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def landing_connection(context: AreaContext, names: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with a view per source over its landing files in [start, end].
+
+    Each view has the contract's columns (types pinned) plus ``ds``, the folder date.
+    """
+    con = duckdb.connect(":memory:", config={"threads": 2})
+    for name in names:
+        source = contracts.get(name)
+        path = _literal(str(context.out_dir / name / "*" / f"{name}{source.extensions[0]}"))
+        types = ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in source.columns)
+        d = source.csv
+        if source.format == "csv":
+            read = (
+                f"read_csv({path}, columns={{{types}}}, header=true, "
+                f"delim={_literal(d.delimiter)}, quote={_literal(d.quote)}, "
+                f"escape={_literal(d.escape)}, nullstr={_literal(d.null_string)}, "
+                f"timestampformat={_literal(d.timestamp_format)}, "
+                f"dateformat={_literal(d.date_format)}, auto_detect=false, filename=true)"
+            )
+        elif source.format == "ndjson":
+            read = (
+                f"read_json({path}, format='newline_delimited', columns={{{types}}}, "
+                f"timestampformat={_literal(d.timestamp_format)}, "
+                f"dateformat={_literal(d.date_format)}, filename=true)"
+            )
+        else:
+            read = f"read_parquet({path}, filename=true)"
+        con.execute(f"""
+            create view {name} as
+            with files as (
+                select * exclude (filename),
+                       regexp_extract(filename, '(\\d{{4}}-\\d{{2}}-\\d{{2}})[/\\\\][^/\\\\]*$', 1)::date
+                           as ds
+                from {read}
+            )
+            select * from files
+            where ds between date '{context.start}' and date '{context.end}'
+        """)
+    return con
+
+
+def fetch(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, np.ndarray]:
+    """The result of ``sql`` as numpy columns."""
+    return {k: np.asarray(v) for k, v in con.execute(sql).fetchnumpy().items()}
+
+
+def day_rng(context: AreaContext, area: str, stream: int, t: int) -> np.random.Generator:
+    """The random stream of one source (``stream``) of ``area`` on day ``t``."""
+    return np.random.default_rng([context.rng_seed(area), stream, t])
+
+
+def timeline(context: AreaContext) -> Timeline:
+    return Timeline(context.start, (context.end - context.start).days + 1)
+
+
+def write_days(
+    writer: LandingWriter,
+    context: AreaContext,
+    name: str,
+    day: np.ndarray,
+    columns: Mapping[str, np.ndarray],
+    codecs: Mapping[str, Codec],
+) -> tuple[int, int]:
+    """Write one file per day of the run; row ``i`` goes to day ``day[i]`` (order kept)."""
+    source = contracts.get(name)
+    days = (context.end - context.start).days + 1
+    order = np.argsort(day, kind="stable")
+    bounds = np.searchsorted(day[order], np.arange(days + 1))
+    for t in range(days):
+        rows = order[bounds[t] : bounds[t + 1]]
+        table = to_table(source, {k: v[rows] for k, v in columns.items()}, dict(codecs))
+        writer.write(source, context.start + timedelta(days=t), table)
+    return int(bounds[days] - bounds[0]), days
+
+
+def stack(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Concatenate per-day column dicts (all with the same keys)."""
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+# --- marketing ---------------------------------------------------------------------------
+
+AREA = "marketing"
+CAMPAIGN_ID = Ident("CMP-", 4)
+LIVESTREAM_ID = Ident("LS-", 4)
+
+# campaign slot -> channel (see traffic._CHANNELS: slots 0-1 paid search, 2-3 social, 4 email)
+SLOT_CHANNEL = np.array([0, 0, 1, 1, 2])
+SLOT_TRAFFIC = np.array(
+    [TRAFFIC_CHANNELS.index(CAMPAIGN_CHANNELS[c]) for c in SLOT_CHANNEL], dtype=np.int64
+)
+SLOTS_PER_CHANNEL = np.bincount(SLOT_CHANNEL)
+CTR = np.array([0.045, 0.011, 0.12])  # click-through rate per campaign channel
+CPC_CENTS = np.array([85, 55, 4])  # cost per click
+UNTRACKED_CLICKS = 0.08  # clicks that never became a session (blocked trackers, bounces)
+CO_MARKETING_SHARE = 0.3  # of social campaigns
+BRANDS = np.array([b for p in CATEGORY_PROFILES.values() for b in p.brands])
+
+PLATFORM_FOLLOWERS = np.array([180_000, 120_000, 90_000, 40_000])  # at scale 1, day 0
+PLATFORM_GAIN = np.array([0.0015, 0.0030, 0.0005, 0.0012])  # share of followers a day
+PLATFORM_LOSS = np.array([0.0005, 0.0009, 0.0004, 0.0003])
+POST_PLATFORM = np.array([0.35, 0.3, 0.2, 0.15])
+POST_REACH = np.array([0.05, 0.09, 0.03, 0.06])  # impressions per follower
+STREAM_PLATFORM = np.array([0.3, 0.5, 0.0, 0.2])
+
+S_CAMPAIGNS, S_AD_SPEND, S_POSTS, S_FOLLOWERS, S_STREAMS = range(5)
+
+
+def _campaigns(context: AreaContext, tl: Timeline) -> dict[str, np.ndarray]:
+    """One launch record per campaign (first day of its week) and one completion record."""
+    parts = []
+    for week in range((tl.days + 6) // 7):
+        rng = day_rng(context, AREA, S_CAMPAIGNS, week)
+        t0 = 7 * week
+        slots = np.arange(CAMPAIGNS_PER_WEEK)
+        channel = SLOT_CHANNEL[slots]
+        traffic = SLOT_TRAFFIC[slots]
+        clicks_a_day = (
+            SESSIONS_AT_SCALE_1
+            * context.scale
+            * tl.demand(t0)
+            * CHANNEL_SHARES[traffic]
+            * CAMPAIGN_SHARE[traffic]
+            / SLOTS_PER_CHANNEL[channel]
+            * (1 + UNTRACKED_CLICKS)
+        )
+        budget = clicks_a_day * 7 * CPC_CENTS[channel] * rng.uniform(0.95, 1.4, len(slots))
+        social = channel == 1
+        platform = np.where(social, rng.choice(len(SOCIAL_PLATFORMS), len(slots), p=POST_PLATFORM), -1)
+        co_marketing = social & (rng.random(len(slots)) < CO_MARKETING_SHARE)
+        brand = np.where(co_marketing, BRANDS[rng.integers(0, len(BRANDS), len(slots))], "")
+        launched = tl.day_start(t0) + rng.integers(0, 30 * MINUTE, len(slots))
+        created = launched - rng.integers(1, 4, len(slots)) * DAY - rng.integers(0, DAY, len(slots))
+        base = {
+            "campaign_id": CAMPAIGNS_PER_WEEK * week + 1 + slots,
+            "campaign_name": np.strings.add(
+                np.array(CAMPAIGN_CHANNELS)[channel],
+                f" {tl.date_of(t0):%Y-%m-%d} #" ,
+            ),
+            "channel": channel,
+            "platform": platform,
+            "budget": (np.round(budget / 5000) * 5000).astype(np.int64).clip(5000),
+            "start_date": np.full(len(slots), tl.day_start(t0)),
+            "end_date": np.full(len(slots), tl.day_start(t0 + 6)),
+            "co_marketing_brand": brand,
+            "created_at": created,
+        }
+        base["campaign_name"] = np.strings.add(base["campaign_name"], (slots + 1).astype(str))
+        launch = {**base, "status": np.zeros(len(slots), int), "updated_at": launched, "t": np.full(len(slots), t0)}
+        parts.append(launch)
+        if t0 + 7 < tl.days:
+            done = tl.day_start(t0 + 7) + rng.integers(0, 2 * HOUR, len(slots))
+            parts.append(
+                {**base, "status": np.ones(len(slots), int), "updated_at": done, "t": np.full(len(slots), t0 + 7)}
+            )
+    return stack(parts)
+
+
+def _ad_spend(context: AreaContext, tl: Timeline, con) -> dict[str, np.ndarray]:
+    sessions = fetch(
+        con,
+        f"""
+        select substr(campaign_id, 5)::bigint as campaign,
+               (epoch(started_at)::bigint - {tl.epoch0}) // {DAY} as t,
+               count(*) as sessions
+        from web_sessions where campaign_id is not null
+        group by all
+        """,
+    )
+    tracked = dict(zip(zip(sessions["campaign"].tolist(), sessions["t"].tolist()), sessions["sessions"].tolist(), strict=True))
+    parts = []
+    for t in range(tl.days):
+        rng = day_rng(context, AREA, S_AD_SPEND, t)
+        campaign = CAMPAIGNS_PER_WEEK * (t // 7) + 1 + np.arange(CAMPAIGNS_PER_WEEK)
+        channel = SLOT_CHANNEL[campaign - 1 - CAMPAIGNS_PER_WEEK * (t // 7)]
+        n = np.array([tracked.get((int(c), t), 0) for c in campaign])
+        clicks = n + rng.binomial(n + 1, UNTRACKED_CLICKS)
+        impressions = np.ceil(clicks / (CTR[channel] * rng.lognormal(0, 0.15, len(n)))).astype(np.int64)
+        impressions = np.maximum(impressions + rng.integers(0, 50, len(n)), clicks)
+        spend = np.round(clicks * CPC_CENTS[channel] * rng.lognormal(0, 0.1, len(n))).astype(np.int64)
+        parts.append(
+            {
+                "campaign_id": campaign,
+                "spend_date": np.full(len(n), tl.day_start(t)),
+                "impressions": impressions,
+                "clicks": clicks,
+                "spend": spend,
+                "t": np.full(len(n), t),
+            }
+        )
+    return stack(parts)
+
+
+def _livestreams(context: AreaContext, tl: Timeline, con) -> dict[str, np.ndarray]:
+    orders = fetch(
+        con,
+        """
+        with firsts as (
+            select order_id, livestream_id, min(ordered_at) as ordered_at
+            from orders where livestream_id is not null group by all
+        )
+        select substr(livestream_id, 4)::bigint as stream, count(*) as orders,
+               epoch(min(ordered_at))::bigint as first_order,
+               epoch(max(ordered_at))::bigint as last_order
+        from firsts group by all order by stream
+        """,
+    )
+    streams_a_day = np.array([STREAMS_PER_WEEKDAY[tl.weekday(t)] for t in range(tl.days)])
+    first = 1 + np.r_[0, np.cumsum(streams_a_day)[:-1]]
+    parts = []
+    for t in range(tl.days):
+        rng = day_rng(context, AREA, S_STREAMS, t)
+        k = int(streams_a_day[t])
+        stream = first[t] + np.arange(k)
+        at = np.searchsorted(orders["stream"], stream)
+        at = np.minimum(at, max(len(orders["stream"]) - 1, 0))
+        has = (len(orders["stream"]) > 0) & (orders["stream"][at] == stream) if len(orders["stream"]) else np.zeros(k, bool)
+        n_orders = np.where(has, orders["orders"][at], 0) if len(orders["stream"]) else np.zeros(k, np.int64)
+        scheduled = tl.day_start(t) + 18 * HOUR + rng.integers(0, 36, k) * 5 * MINUTE
+        started = np.where(has, orders["first_order"][at] - rng.integers(2, 15, k) * MINUTE, scheduled) if len(orders["stream"]) else scheduled
+        last = np.where(has, orders["last_order"][at] - rng.integers(0, 30, k) * MINUTE, started) if len(orders["stream"]) else started
+        ended = np.maximum(last, started + rng.integers(12, 25, k) * 5 * MINUTE)
+        minutes = (ended - started) // MINUTE
+        expected = LIVESTREAM_ORDERS_AT_SCALE_1 * context.scale * GROWTH_PER_DAY**t
+        conversion = rng.uniform(0.025, 0.045, k)
+        viewers = np.ceil(np.maximum(n_orders, expected * rng.lognormal(-0.3, 0.3, k)) / conversion).astype(np.int64)
+        per_viewer = np.minimum(minutes, rng.lognormal(np.log(9), 0.35, k))
+        watch = np.round(viewers * per_viewer).astype(np.int64)
+        average = np.maximum(1, np.round(watch / minutes)).astype(np.int64)
+        peak = np.minimum(viewers, np.ceil(average * rng.uniform(1.3, 1.9, k))).astype(np.int64)
+        parts.append(
+            {
+                "livestream_id": stream,
+                "platform": rng.choice(len(SOCIAL_PLATFORMS), k, p=STREAM_PLATFORM),
+                "featured_category": rng.integers(0, len(CATEGORIES), k),
+                "started_at": started,
+                "ended_at": ended,
+                "peak_concurrent_viewers": np.maximum(peak, average),
+                "avg_concurrent_viewers": average,
+                "unique_viewers": viewers,
+                "watch_minutes": watch,
+                "comments": rng.poisson(viewers * 0.4),
+                "likes": rng.poisson(viewers * 1.5),
+                "new_followers": rng.binomial(viewers, 0.05),
+                "buffering_seconds": rng.poisson(minutes * rng.uniform(0.5, 3.0, k)),
+                "interruptions": rng.poisson(0.3, k),
+                "t": np.full(k, t),
+            }
+        )
+    return stack(parts)
+
+
+def _social(context: AreaContext, tl: Timeline, con, campaigns, streams):
+    organic = fetch(
+        con,
+        f"""
+        select (epoch(started_at)::bigint - {tl.epoch0}) // {DAY} as t, count(*) as sessions
+        from web_sessions
+        where traffic_channel = 'social' and campaign_id is null
+        group by all
+        """,
+    )
+    organic_clicks = np.zeros(tl.days, np.int64)
+    organic_clicks[organic["t"]] = organic["sessions"]
+    platforms = len(SOCIAL_PLATFORMS)
+    stream_follows = np.zeros((tl.days, platforms), np.int64)
+    np.add.at(stream_follows, (streams["t"], streams["platform"]), streams["new_followers"])
+    followers = PLATFORM_FOLLOWERS * context.scale
+    social_launches = campaigns["status"] == 0
+    posts, counts = [], []
+    for t in range(tl.days):
+        rng = day_rng(context, AREA, S_POSTS, t)
+        gained = rng.poisson(followers * PLATFORM_GAIN * tl.demand(t)) + stream_follows[t]
+        lost = rng.poisson(followers * PLATFORM_LOSS)
+        counts.append(
+            {
+                "platform": np.arange(platforms),
+                "snapshot_date": np.full(platforms, tl.day_start(t)),
+                "followers": np.round(followers).astype(np.int64) + gained - lost,
+                "followers_gained": gained,
+                "followers_lost": lost,
+                "t": np.full(platforms, t),
+            }
+        )
+        n = 4 + rng.poisson(3)
+        platform = rng.choice(platforms, n, p=POST_PLATFORM)
+        week = (campaigns["t"] // 7 == t // 7) & social_launches & (campaigns["channel"] == 1)
+        campaign = np.full(n, -1)
+        if week.any():
+            tagged = rng.random(n) < 0.4
+            pick = rng.choice(np.flatnonzero(week), n)
+            campaign = np.where(tagged, campaigns["campaign_id"][pick], -1)
+            platform = np.where(tagged, campaigns["platform"][pick], platform)
+        impressions = np.ceil(
+            followers[platform] * POST_REACH[platform] * rng.lognormal(0, 0.6, n)
+        ).astype(np.int64)
+        share = impressions / impressions.sum()
+        clicks = rng.multinomial(organic_clicks[t], share)
+        impressions = np.maximum(impressions, clicks * 20)
+        posts.append(
+            {
+                "post_id": t * 100 + 1 + np.arange(n),
+                "platform": platform,
+                "post_type": rng.choice(len(POST_TYPES), n, p=[0.35, 0.35, 0.2, 0.1]),
+                "campaign_id": campaign,
+                "published_at": np.sort(
+                    tl.day_start(t)
+                    + rng.choice(24, n, p=SHOPPING_HOURS) * HOUR
+                    + rng.integers(0, HOUR, n)
+                ),
+                "impressions": impressions,
+                "reach": np.round(impressions * rng.uniform(0.6, 0.9, n)).astype(np.int64),
+                "likes": rng.binomial(impressions, 0.03),
+                "comments": rng.binomial(impressions, 0.004),
+                "shares": rng.binomial(impressions, 0.002),
+                "clicks": clicks,
+                "t": np.full(n, t),
+            }
+        )
+        followers = followers + gained - lost
+    return stack(posts), stack(counts)
+
+
+CODECS: dict[str, dict[str, Codec]] = {
+    "campaigns": {
+        "campaign_id": CAMPAIGN_ID,
+        "campaign_name": Text(),
+        "channel": Label(CAMPAIGN_CHANNELS),
+        "platform": Label(SOCIAL_PLATFORMS),
+        "budget": Money(),
+        "start_date": Day(),
+        "end_date": Day(),
+        "co_marketing_brand": Text(),
+        "status": Label(CAMPAIGN_STATUSES),
+        "created_at": Timestamp(),
+        "updated_at": Timestamp(),
+    },
+    "ad_spend": {
+        "campaign_id": CAMPAIGN_ID,
+        "spend_date": Day(),
+        "impressions": Count(),
+        "clicks": Count(),
+        "spend": Money(),
+    },
+    "social_posts": {
+        "post_id": Ident("SP", 7),
+        "platform": Label(SOCIAL_PLATFORMS),
+        "post_type": Label(POST_TYPES),
+        "campaign_id": CAMPAIGN_ID,
+        "published_at": Timestamp(),
+        **{k: Count() for k in ("impressions", "reach", "likes", "comments", "shares", "clicks")},
+    },
+    "social_followers": {
+        "platform": Label(SOCIAL_PLATFORMS),
+        "snapshot_date": Day(),
+        "followers": Count(),
+        "followers_gained": Count(),
+        "followers_lost": Count(),
+    },
+    "livestreams": {
+        "livestream_id": LIVESTREAM_ID,
+        "platform": Label(SOCIAL_PLATFORMS),
+        "featured_category": Label(CATEGORIES),
+        "started_at": Timestamp(),
+        "ended_at": Timestamp(),
+        **{
+            k: Count()
+            for k in (
+                "peak_concurrent_viewers",
+                "avg_concurrent_viewers",
+                "unique_viewers",
+                "watch_minutes",
+                "comments",
+                "likes",
+                "new_followers",
+                "buffering_seconds",
+                "interruptions",
+            )
+        },
+    },
+}
+
+
+def write(context: AreaContext) -> dict[str, tuple[int, int]]:
     """Write this area's sources; returns rows and files written per source."""
-    return {}
+    tl = timeline(context)
+    con = landing_connection(context, ("web_sessions", "orders"))
+    campaigns = _campaigns(context, tl)
+    tables = {"campaigns": campaigns, "ad_spend": _ad_spend(context, tl, con)}
+    tables["livestreams"] = _livestreams(context, tl, con)
+    tables["social_posts"], tables["social_followers"] = _social(
+        context, tl, con, campaigns, tables["livestreams"]
+    )
+    con.close()
+    written = {}
+    with LandingWriter(context.out_dir) as writer:
+        for name in ("campaigns", "ad_spend", "social_posts", "social_followers", "livestreams"):
+            columns = tables[name]
+            written[name] = write_days(writer, context, name, columns["t"], columns, CODECS[name])
+    context.progress(
+        "marketing: " + ", ".join(f"{name} {rows:,}" for name, (rows, _) in written.items())
+    )
+    return written

@@ -2,6 +2,85 @@
 
 from __future__ import annotations
 
-from opspulse.sources.model import Source
+from opspulse.sources.model import Source, col
 
-SOURCES: tuple[Source, ...] = ()
+DEPARTMENTS = (
+    "operations",
+    "customer_service",
+    "marketing",
+    "sales",
+    "technology",
+    "finance",
+    "people",
+)
+OPEX_CATEGORIES = ("marketing", "shipping", "payment_fees", "payroll", "rent", "software", "other")
+GL_ACCOUNTS = ("revenue", "cogs", "refunds", *(f"opex:{c}" for c in OPEX_CATEGORIES))
+
+SOURCES: tuple[Source, ...] = (
+    Source(
+        name="gl_entries",
+        area="finance",
+        format="parquet",
+        description=(
+            "General ledger lines, written once on their posting day. Revenue is posted per charge "
+            "on the day it is paid and reversed (a negative revenue line) when the order is "
+            "cancelled before shipping; refunds of returns, cost of goods by ship day and "
+            "operating expenses are positive amounts on their own accounts."
+        ),
+        key=("entry_id",),
+        columns=(
+            col("entry_id", "VARCHAR", "Stable ledger line identifier.", nullable=False),
+            col("posted_date", "DATE", "Accounting day of the line.", nullable=False),
+            col(
+                "account",
+                "VARCHAR",
+                "revenue, cogs, refunds or opex:<category>.",
+                nullable=False,
+                accepted_values=GL_ACCOUNTS,
+            ),
+            col(
+                "department",
+                "VARCHAR",
+                "Cost or revenue centre.",
+                nullable=False,
+                accepted_values=DEPARTMENTS,
+            ),
+            col(
+                "amount",
+                "DECIMAL(12,2)",
+                "Amount in the account's direction (negative only for reversals).",
+                nullable=False,
+            ),
+            col("order_id", "VARCHAR", "Order behind the line (revenue, refunds, cogs)."),
+            col("description", "VARCHAR", "What the line is for (never personal data).", nullable=False),
+        ),
+    ),
+    Source(
+        name="budgets",
+        area="finance",
+        format="csv",
+        description=(
+            "Monthly operating budget per department and expense category, written on the first "
+            "day of the month (and for the running month on the first export day)."
+        ),
+        key=("month", "department", "category"),
+        columns=(
+            col("month", "DATE", "First day of the budgeted month.", nullable=False),
+            col(
+                "department",
+                "VARCHAR",
+                "Cost centre.",
+                nullable=False,
+                accepted_values=DEPARTMENTS,
+            ),
+            col(
+                "category",
+                "VARCHAR",
+                "Expense category (the opex:<category> of the ledger).",
+                nullable=False,
+                accepted_values=OPEX_CATEGORIES,
+            ),
+            col("amount", "DECIMAL(12,2)", "Budgeted spend for the month (>= 0).", nullable=False),
+        ),
+    ),
+)
