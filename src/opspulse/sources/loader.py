@@ -613,7 +613,8 @@ class Loader:
                 "what_to_do": (
                     "fix the file, move it back to "
                     f"{result.file.parent} and re-run this day "
-                    f"(opspulse run --ds {result.ds.isoformat()} or clear the Airflow task)"
+                    "(clear load_sources of that day's opspulse_nightly run in Airflow, or "
+                    f"`opspulse load --ds {result.ds.isoformat()}` then the rest of the run)"
                 ),
             }
         )
