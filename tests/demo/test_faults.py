@@ -266,12 +266,19 @@ def test_late_rows_reload_only_the_redelivered_partition(home):
     ]
 
 
-def test_missing_day_is_not_caught_beyond_a_warning(home):
+def test_missing_day_fails_the_raw_gate(home):
+    from opspulse.quality.ingest_checks import add_ingest_findings
+
     record = plant(home, "missing_day")
-    assert not record.file.exists() and record.reaction == "none"
+    assert not record.file.exists() and record.reaction == "gate"
     summary = load(home, "orders")
     assert summary.quarantined == []
     assert END not in summary.days_loaded
-    report, check = raw_check(home, "orders", END, "expect_table_row_count_to_be_between")
-    assert not check.success and check.severity == "warning"
-    assert report.passed  # nothing stops the run: the gap documented in docs/faults.md
+    report = gate.audit(
+        "raw", db_path=home.build_db, ds=END, run_id="faults", days=[END], tables=["orders"]
+    )
+    report = add_ingest_findings(report, home.build_db, run_id="faults", ds=END)
+    missing = [r for r in report.failures if r.expectation == "expect_day_delivered"]
+    assert [(r.table_name, r.severity) for r in missing] == [("raw.orders", "critical")]
+    assert f"no file for {END}" in missing[0].observed
+    assert not report.passed

@@ -413,7 +413,7 @@ def _late_rows(t: _Target) -> FaultRecord:
 
 def _missing_day(t: _Target) -> FaultRecord:
     shutil.rmtree(t.path)
-    return t.record(check="expect_table_row_count_to_be_between")
+    return t.record(check="expect_day_delivered")
 
 
 _MALFORMED = "the file is quarantined whole with a reason.json naming the file and the line"
@@ -541,10 +541,10 @@ FAULTS: dict[str, Fault] = {
             "missing_day",
             "the source's folder for the day is removed (the export never arrived).",
             "orders",
-            "none",
-            "NOT CAUGHT: nothing is loaded for that (source, day) and no critical check "
-            "fails; at most the raw row-count warning fires (only when the run audits that "
-            "day alone), so the run publishes marts missing that day's data",
+            "gate",
+            "nothing is loaded for that (source, day); the ingest check expect_day_delivered "
+            "fails the raw gate critically for the run of that day (every source ever "
+            "delivered must have a file for the run's day), so nothing is published",
             _missing_day,
             formats=("csv", "ndjson", "parquet"),
         ),

@@ -9,6 +9,10 @@ For each source it touched in the run, three checks are derived and stored in
 | ``expect_no_quarantined_files`` | critical | a file was quarantined: the day is incomplete     |
 | ``expect_no_rejected_rows``     | warning  | rows could not be cast to the contract and were set aside (below the threshold) |
 | ``expect_no_extra_columns``     | warning  | a file carries columns the contract doesn't know  |
+| ``expect_day_delivered``        | critical | a source the company delivers has no file for the run's day |
+
+The last one is checked for every source that has ever been loaded, touched in the run or
+not: a missing day folder loads nothing and no data check could notice it.
 
 These are not GX expectations: the evidence is the loader's log, not the data in ``raw``.
 """
@@ -43,17 +47,45 @@ order by source
 """
 
 
-def ingest_findings(db_path: Path, *, run_id: str) -> list[CheckResult]:
-    """The ingest checks of every source the loader touched in ``run_id``."""
+_DELIVERED_SQL = """
+select
+    source,
+    bool_or(ds = ? and files > 0) as delivered,
+    max(ds) filter (where files > 0) as last_delivered,
+from ops.partitions
+group by source
+order by source
+"""
+
+
+def ingest_findings(db_path: Path, *, run_id: str, ds: date | None = None) -> list[CheckResult]:
+    """The ingest checks of every source the loader touched in ``run_id``, and, given the
+    run's day ``ds``, whether every source ever delivered has a file for that day."""
     from opspulse.warehouse.connection import connect
 
     with connect(Path(db_path), read_only=True) as connection:
         logged = connection.execute(
             "select count(*) from information_schema.tables "
-            "where table_schema = 'ops' and table_name = 'ingest_log'"
+            "where table_schema = 'ops' and table_name in ('ingest_log', 'partitions')"
         ).fetchone()[0]
         rows = connection.execute(_FINDINGS_SQL, [run_id]).fetchall() if logged else []
-    findings: list[CheckResult] = []
+        delivered = connection.execute(_DELIVERED_SQL, [ds]).fetchall() if logged and ds else []
+    findings: list[CheckResult] = [
+        CheckResult(
+            suite=f"ingest.{source}",
+            table_name=f"raw.{source}",
+            column=None,
+            expectation="expect_day_delivered",
+            kwargs={"source": source, "ds": ds.isoformat()},
+            severity="critical",
+            rule="every source the company delivers has a landing file for the run's day",
+            success=bool(ok),
+            observed=None if ok else f"no file for {ds}; last delivered {last}",
+            element_count=1,
+            unexpected_count=0 if ok else 1,
+        )
+        for source, ok, last in delivered
+    ]
     for source, files, quarantined, q_detail, seen, rejected, extra_files, extra in rows:
         common = {"suite": f"ingest.{source}", "table_name": f"raw.{source}", "column": None}
         findings += [
@@ -98,7 +130,7 @@ def add_ingest_findings(
     report: AuditReport, db_path: Path, *, run_id: str, ds: date
 ) -> AuditReport:
     """``report`` with the run's ingest checks added; the checks are stored as well."""
-    findings = ingest_findings(db_path, run_id=run_id)
+    findings = ingest_findings(db_path, run_id=run_id, ds=ds)
     store.write(
         Path(db_path),
         findings,
