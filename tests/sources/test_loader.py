@@ -301,3 +301,70 @@ def test_days_after_the_run_day_are_not_loaded(opspulse_home):
     summary = Loader("run-1", settings=cfg).run(until=DAY)
 
     assert summary.partitions_loaded == [("orders", DAY)]
+
+
+def test_inexact_numbers_are_rejected_not_rounded(opspulse_home, monkeypatch):
+    monkeypatch.setenv("OPSPULSE_REJECT_THRESHOLD", "0.9")
+    from opspulse import settings
+
+    cfg = settings.load()
+    items = [
+        {
+            "order_item_id": "OI1",
+            "order_id": "O1",
+            "product_id": "P1",
+            "quantity": 2,
+            "unit_price": 9.99,
+        },
+        {
+            "order_item_id": "OI2",
+            "order_id": "O1",
+            "product_id": "P1",
+            "quantity": 2.5,
+            "unit_price": 9.99,
+        },
+        {
+            "order_item_id": "OI3",
+            "order_id": "O1",
+            "product_id": "P1",
+            "quantity": 1,
+            "unit_price": 1.005,
+        },
+    ]
+    land(cfg, "order_items", "items.ndjson", "\n".join(map(json.dumps, items)) + "\n")
+
+    summary = Loader("run-n", settings=cfg).run(until=DAY)
+
+    assert (summary.rows_loaded, summary.rows_rejected) == (1, 2)
+    assert rows(cfg, "select line, column_name from ops.rejected_rows order by line") == [
+        (2, "quantity"),
+        (3, "unit_price"),
+    ]
+
+
+def test_a_narrowed_parquet_column_quarantines_the_file(opspulse_home):
+    cfg = opspulse_home
+    table = pa.table(
+        {
+            "product_id": ["P1"],
+            "sku": ["SKU1"],
+            "product_name": ["Mug"],
+            "category": ["kitchen"],
+            "brand": ["Acme"],
+            "supplier_id": ["SUP1"],
+            "unit_cost": [4.0],
+            "list_price": [9.99],
+            "is_active": [True],
+            "launched_at": pa.array([DAY], pa.date32()),
+            "updated_at": ["2026-11-02 08:00:00"],
+        }
+    )
+    folder = cfg.landing_dir / "products" / DAY.isoformat()
+    folder.mkdir(parents=True)
+    pq.write_table(table, folder / "products.parquet")
+
+    summary = Loader("run-p", settings=cfg).run(until=DAY)
+
+    assert len(summary.quarantined) == 1
+    entry = reason(cfg, "products")[0]
+    assert "launched_at" in entry["error"] and "narrowed" in entry["error"]

@@ -204,6 +204,12 @@ def _typed_projection(source: Source, get: Callable[[str], str], fmt: contracts.
                 f"then try_strptime({raw}::varchar, {_sql_str(pattern)}) "
                 f"else try_cast({raw} as TIMESTAMP) end)::{col.type}"
             )
+        elif col.type in ("INTEGER", "BIGINT") or col.type.startswith("DECIMAL"):
+            # exact or rejected: try_cast alone rounds ('2.5' -> 3 units, 1.005 -> 1.01)
+            typed = (
+                f"(case when try_cast({raw} as DECIMAL(38, 10)) = try_cast({raw} as {col.type}) "
+                f"then try_cast({raw} as {col.type}) end)"
+            )
         else:
             typed = f"try_cast({raw} as {col.type})"
         exprs.append(f"{typed} as {_quote_ident(col.name)}")
@@ -354,6 +360,14 @@ class _Reader:
         except Exception as exc:  # duckdb raises several kinds for an unreadable file
             raise FileRejected(f"unreadable parquet file: {exc}".splitlines()[0]) from exc
         self._check_columns([r[0] for r in described])
+        file_types = {r[0]: r[1] for r in described}
+        for col in self.source.columns:
+            if col.type == "TIMESTAMP" and file_types.get(col.name) == "DATE":
+                raise FileRejected(
+                    f"column {col.name!r} is DATE in the file but TIMESTAMP in the contract "
+                    "(narrowed: the time of day is lost)",
+                    column=col.name,
+                )
         self.con.execute(
             f"""
             create or replace temp table _parsed as
