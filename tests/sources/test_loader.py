@@ -368,3 +368,18 @@ def test_a_narrowed_parquet_column_quarantines_the_file(opspulse_home):
     assert len(summary.quarantined) == 1
     entry = reason(cfg, "products")[0]
     assert "launched_at" in entry["error"] and "narrowed" in entry["error"]
+
+
+def test_csv_money_with_too_many_decimals_is_rejected_not_rounded(opspulse_home, monkeypatch):
+    monkeypatch.setenv("OPSPULSE_REJECT_THRESHOLD", "0.5")
+    from opspulse import settings
+
+    cfg = settings.load()
+    data = orders(4)
+    data[2]["discount_amount"] = "1.005"
+    land(cfg, "orders", "orders.csv", csv_text(data))
+
+    summary = Loader("run-d", settings=cfg).run(until=DAY)
+
+    assert (summary.rows_loaded, summary.rows_rejected) == (3, 1)
+    assert rows(cfg, "select line, column_name from ops.rejected_rows") == [(4, "discount_amount")]

@@ -15,7 +15,6 @@ probably a mistake; an ``info`` is worth knowing (columns beyond the contract).
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -319,14 +318,10 @@ class _FileChecker:
     def _cast_message(self, column: str, message: str, raw_line: str) -> str:
         contract = self.source.column(column) if column in self.source.column_names else None
         type_ = contract.type if contract else "the contract type"
-        value = None
-        if self.source.format == "csv":
-            match = re.search(r'string "(.*)" to', message or "")
-            value = match.group(1) if match else None
-        else:
-            value = self.con.execute(
-                "select json_extract_string(?, ?)", [raw_line, f'$."{column}"']
-            ).fetchone()[0]
+        # the loader keeps every rejected row as a JSON object of its text values
+        value = self.con.execute(
+            "select json_extract_string(?, ?)", [raw_line, f'$."{column}"']
+        ).fetchone()[0]
         expected = type_
         if contract and contract.type == "TIMESTAMP":
             expected += f" like {self.source.csv.timestamp_format!r}"

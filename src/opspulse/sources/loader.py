@@ -47,14 +47,6 @@ from opspulse.warehouse.connection import connect
 log = logging.getLogger(__name__)
 
 META_COLUMNS = {"_ds": "DATE", "_file": "VARCHAR", "_loaded_at": "TIMESTAMP"}
-STRUCTURAL_CSV_ERRORS = {
-    "MISSING COLUMNS",
-    "TOO MANY COLUMNS",
-    "UNQUOTED VALUE",
-    "LINE SIZE OVER MAXIMUM",
-    "INVALID UNICODE",
-    "INVALID STATE",
-}
 
 OPS_DDL = """
 create schema if not exists raw;
@@ -286,42 +278,37 @@ class _Reader:
         header = next(csv.reader([first], delimiter=dialect.delimiter, quotechar=dialect.quote))
         header = [h.strip() for h in header]
         self._check_columns(header)
-        types = {c.name: c.type for c in self.source.columns}
-        columns = ", ".join(f"{_sql_str(h)}: {_sql_str(types.get(h, 'VARCHAR'))}" for h in header)
+        # Every column is read as text and cast in SQL (see _split_typed): read_csv's own
+        # casts silently round ('2.5' into an INTEGER column loads as 3). read_csv keeps
+        # only the structure (quoting, column count, encoding), with the dialect pinned.
+        columns = ", ".join(f"{_sql_str(h)}: 'VARCHAR'" for h in header)
         select = ", ".join(_quote_ident(c) for c in self.source.column_names)
         self.con.execute(
             f"""
-            create or replace temp table {self.good} as
-            select {select} from read_csv(
-                {_sql_str(str(self.path))}, columns = {{{columns}}}, header = true,
-                auto_detect = false, delim = {_sql_str(dialect.delimiter)},
-                quote = {_sql_str(dialect.quote)}, escape = {_sql_str(dialect.escape)},
-                nullstr = {_sql_str(dialect.null_string)},
-                timestampformat = {_sql_str(dialect.timestamp_format)},
-                dateformat = {_sql_str(dialect.date_format)},
-                store_rejects = true, rejects_table = '{self.rejects}',
-                rejects_scan = '{self.rejects}_scan'
-            )
+            create or replace temp table _parsed as
+            select row_number() over () + 1 as line, to_json(r)::varchar as raw_line, r.*
+            from (
+                select {select} from read_csv(
+                    {_sql_str(str(self.path))}, columns = {{{columns}}}, header = true,
+                    auto_detect = false, delim = {_sql_str(dialect.delimiter)},
+                    quote = {_sql_str(dialect.quote)}, escape = {_sql_str(dialect.escape)},
+                    nullstr = {_sql_str(dialect.null_string)},
+                    store_rejects = true, rejects_table = '{self.rejects}',
+                    rejects_scan = '{self.rejects}_scan'
+                )
+            ) as r
             """
         )
         structural = self.con.execute(
             f"""
             select line, error_type::varchar, error_message from {self.rejects}
-            where error_type::varchar in ({", ".join(map(_sql_str, STRUCTURAL_CSV_ERRORS))})
             order by line limit 1
             """
         ).fetchone()
         if structural:
             line, kind, message = structural
             raise FileRejected(f"{kind.lower()}: {message.splitlines()[0]}", line=int(line))
-        self.con.execute(
-            f"""
-            create or replace temp table {self.bad} as
-            select line, column_name, error_type::varchar as error_type,
-                   error_message, csv_line as raw_line
-            from {self.rejects}
-            """
-        )
+        self._split_typed("_parsed", _quote_ident)
 
     def _read_ndjson(self) -> None:
         path = _sql_str(str(self.path))
