@@ -129,19 +129,26 @@ def _cmd_sources_check(args) -> int:
 def _cmd_sources_docs(args) -> int:
     from pathlib import Path
 
+    from opspulse.sources import dbt_sources
     from opspulse.sources.docs import render
 
     page = render()
     if args.check:
         out = Path(args.out or "docs/sources.md")
-        if not out.is_file() or out.read_text() != page:
-            print(f"{out} is out of date: run opspulse sources docs --out {out}", file=sys.stderr)
+        stale = [
+            path
+            for path, text in ((out, page), (dbt_sources.SOURCES_YML, dbt_sources.render()))
+            if not path.is_file() or path.read_text() != text
+        ]
+        for path in stale:
+            print(f"{path} is out of date: run opspulse sources docs --out {out}", file=sys.stderr)
+        if stale:
             return 1
-        print(f"{out} matches the contract")
+        print(f"{out} and {dbt_sources.SOURCES_YML.name} match the contract")
     elif args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(page)
-        print(f"wrote {args.out}")
+        print(f"wrote {args.out} and {dbt_sources.write()}")
     else:
         sys.stdout.write(page)
     return 0

@@ -15,7 +15,7 @@ from opspulse.demo import GenerationSummary, generate
 from opspulse.demo.encoding import empty_table
 from opspulse.demo.world import World
 from opspulse.demo.writer import LandingWriter, landing_path
-from opspulse.sources.contracts import SOURCES, Source
+from opspulse.sources.contracts import CORE_SOURCES, SOURCES, Source
 
 START = date(2026, 3, 2)  # a Monday
 END = date(2026, 3, 15)
@@ -160,7 +160,9 @@ def test_another_seed_gives_another_world(landing, tmp_path):
     same = [k for k in ours if ours[k] == theirs[k]]
     for key in same:  # only days without rows may be equal
         assert (out / key).read_bytes() == empty[key.split("/")[0]], key
-    assert len(same) < len(ours) / 4
+    core = {s.name for s in CORE_SOURCES}  # the areas have many legitimately empty days
+    in_core = [k for k in ours if k.split("/")[0] in core]
+    assert len([k for k in same if k in in_core]) < len(in_core) / 4
 
 
 def test_a_longer_run_extends_a_shorter_one(landing, tmp_path):

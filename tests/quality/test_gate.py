@@ -150,6 +150,116 @@ def test_clean_raw_batch_passes(build_db, ds, source: str) -> None:
     assert report.evaluated == report.passed_count > 5
 
 
+GROWTH_BAD_BATCHES = {
+    "campaigns": (
+        [
+            "update raw.campaigns set channel = 'billboard' where campaign_id = 'campaign_id-1'",
+            "update raw.campaigns set budget = null where campaign_id = 'campaign_id-2'",
+        ],
+        {(IN_SET, "channel"): 1, (NOT_NULL, "budget"): 1},
+    ),
+    "ad_spend": (
+        [
+            "update raw.ad_spend set clicks = null where ad_spend_id = 'ad_spend_id-1'",
+            "update raw.ad_spend set ad_spend_id = 'ad_spend_id-2' "
+            "where ad_spend_id = 'ad_spend_id-3'",
+        ],
+        {(NOT_NULL, "clicks"): 1, (UNIQUE, "ad_spend_id"): 2},
+    ),
+    "social_posts": (
+        ["update raw.social_posts set platform = 'myspace' where post_id = 'post_id-1'"],
+        {(IN_SET, "platform"): 1},
+    ),
+    "social_followers": (
+        ["update raw.social_followers set followers = null where snapshot_id = 'snapshot_id-1'"],
+        {(NOT_NULL, "followers"): 1},
+    ),
+    "livestreams": (
+        [
+            "update raw.livestreams set featured_category = 'weapons' "
+            "where livestream_id = 'livestream_id-1'",
+            "update raw.livestreams set ended_at = timestamp '{ds}' + interval 3 day "
+            "where livestream_id = 'livestream_id-2'",
+        ],
+        {(IN_SET, "featured_category"): 1, (BETWEEN, "ended_at"): 1},
+    ),
+    "sales_reps": (
+        ["update raw.sales_reps set region = 'mars' where sales_rep_id = 'sales_rep_id-1'"],
+        {(IN_SET, "region"): 1},
+    ),
+    "partners": (
+        ["update raw.partners set partner_id = 'partner_id-1' where partner_id = 'partner_id-2'"],
+        {(COMPOUND_UNIQUE, "partner_id,_ds"): 2},
+    ),
+    "sales_targets": (
+        [
+            "update raw.sales_targets set target_level = 'galaxy' where target_id = 'target_id-1'",
+            "update raw.sales_targets set net_sales_target = null where target_id = 'target_id-2'",
+        ],
+        {(IN_SET, "target_level"): 1, (NOT_NULL, "net_sales_target"): 1},
+    ),
+    "web_events": (
+        [
+            "update raw.web_events set event_type = 'teleport' where event_id = 'event_id-1'",
+            "update raw.web_events set session_id = null where event_id = 'event_id-2'",
+        ],
+        {(IN_SET, "event_type"): 1, (NOT_NULL, "session_id"): 1},
+    ),
+    "content_items": (
+        ["update raw.content_items set topic = 'weapons' where content_id = 'content_id-1'"],
+        {(IN_SET, "topic"): 1},
+    ),
+    "content_views": (
+        ["update raw.content_views set view_id = 'view_id-1' where view_id = 'view_id-2'"],
+        {(UNIQUE, "view_id"): 2},
+    ),
+    "experiments": (
+        ["update raw.experiments set status = 'abandoned' where experiment_id = 'experiment_id-1'"],
+        {(IN_SET, "status"): 1},
+    ),
+    "experiment_assignments": (
+        [
+            "update raw.experiment_assignments set variant = 'treatment_b' "
+            "where assignment_id = 'assignment_id-1'"
+        ],
+        {(IN_SET, "variant"): 1},
+    ),
+}
+
+
+def generic_bad_batch(source: contracts.Source) -> tuple[list[str], dict]:
+    """A known-bad batch derived from the contract: a NULL in a required column, a value
+    outside the accepted values and a repeated key, each caught with its exact count."""
+    key = source.key[0]
+    statements, expected = [], {}
+    required = [
+        c.name
+        for c in source.columns
+        if not c.nullable and c.name not in source.key and c.name != source.updated_at
+    ]
+    if required:
+        statements.append(
+            f"update raw.{source.name} set {required[0]} = null where {key} = '{key}-1'"
+        )
+        expected[(NOT_NULL, required[0])] = 1
+    enums = [c.name for c in source.columns if c.accepted_values and c.name not in source.key]
+    if enums:
+        statements.append(
+            f"update raw.{source.name} set {enums[0]} = 'not-a-valid-value' where {key} = '{key}-2'"
+        )
+        expected[(IN_SET, enums[0])] = 1
+    statements.append(f"update raw.{source.name} set {key} = '{key}-4' where {key} = '{key}-5'")
+    unique = (COMPOUND_UNIQUE, f"{key},_ds") if source.updated_at else (UNIQUE, key)
+    expected[unique] = 2
+    return statements, expected
+
+
+RAW_BAD_BATCHES.update(GROWTH_BAD_BATCHES)
+RAW_BAD_BATCHES.update(
+    {s.name: generic_bad_batch(s) for s in contracts.SOURCES if s.name not in RAW_BAD_BATCHES}
+)
+
+
 @pytest.mark.parametrize("source", list(RAW_BAD_BATCHES))
 def test_bad_raw_batch_fails_exactly(build_db, ds, source: str) -> None:
     statements, expected = RAW_BAD_BATCHES[source]

@@ -34,7 +34,9 @@ def _literal(value: str) -> str:
 
 
 def _reader(source: Source, pattern: str) -> str:
-    columns = "{" + ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in source.columns) + "}"
+    columns = (
+        "{" + ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in source.columns) + "}"
+    )
     d = source.csv
     if source.format == "csv":
         return (
@@ -80,14 +82,14 @@ def open_world(context, area: str) -> duckdb.DuckDBPyConnection:
                     partition by {key} order by ds desc, {source.updated_at} desc) = 1"""
             )
     seed = context.rng_seed(area)
-    con.execute(
-        f"create macro u(k) as (hash(k::varchar || '|{seed}') % 1000003)::double / 1000003"
-    )
+    con.execute(f"create macro u(k) as (hash(k::varchar || '|{seed}') % 1000003)::double / 1000003")
     return con
 
 
 def days_of(context) -> list[date]:
-    return [context.start + timedelta(days=i) for i in range((context.end - context.start).days + 1)]
+    return [
+        context.start + timedelta(days=i) for i in range((context.end - context.start).days + 1)
+    ]
 
 
 def write_days(
@@ -98,8 +100,8 @@ def write_days(
     target = schema(source)
     rows = files = 0
     for day in days_of(context):
-        table = con.execute(
-            f"select {columns} from {relation} where ds = ? order by {order_by}", [day]
+        table = con.sql(
+            f"select {columns} from {relation} where ds = date '{day}' order by {order_by}"
         ).to_arrow_table()
         writer.write(source, day, table.cast(target))
         rows += table.num_rows

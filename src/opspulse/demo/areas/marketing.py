@@ -6,6 +6,7 @@ Everything follows from the core world's files:
   ``CMP-{5w+5}`` in week ``w``: two paid search, two social, one email, see
   :mod:`opspulse.demo.traffic`), launched on the first day of their week and completed
   the day after their last;
+* a running campaign's budget is raised or cut now and then (a change record that day);
 * ad spend has one row per campaign and day of its flight; clicks are the day's sessions
   carrying the campaign plus the clicks that never became a tracked session, impressions
   follow from the channel's click-through rate and spend from its cost per click;
@@ -22,7 +23,7 @@ stream per (area, source, day), so a day's files never depend on the end of the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 import duckdb
@@ -118,17 +119,29 @@ def write_days(
     day: np.ndarray,
     columns: Mapping[str, np.ndarray],
     codecs: Mapping[str, Codec],
+    days: Iterable[int] | None = None,
 ) -> tuple[int, int]:
-    """Write one file per day of the run; row ``i`` goes to day ``day[i]`` (order kept)."""
+    """Write one file per day of the run (or of ``days``); row ``i`` goes to day ``day[i]``.
+
+    Rows keep their order within a day. Returns the rows and files written.
+    """
     source = contracts.get(name)
-    days = (context.end - context.start).days + 1
+    n_days = (context.end - context.start).days + 1
     order = np.argsort(day, kind="stable")
-    bounds = np.searchsorted(day[order], np.arange(days + 1))
-    for t in range(days):
-        rows = order[bounds[t] : bounds[t + 1]]
-        table = to_table(source, {k: v[rows] for k, v in columns.items()}, dict(codecs))
+    bounds = np.searchsorted(day[order], np.arange(n_days + 1))
+    rows = files = 0
+    for t in range(n_days) if days is None else days:
+        mine = order[bounds[t] : bounds[t + 1]]
+        table = to_table(source, {k: v[mine] for k, v in columns.items()}, dict(codecs))
         writer.write(source, context.start + timedelta(days=t), table)
-    return int(bounds[days] - bounds[0]), days
+        rows += len(mine)
+        files += 1
+    return rows, files
+
+
+def group_starts(groups: np.ndarray) -> np.ndarray:
+    """True where a new group begins in a sorted array of group numbers."""
+    return np.r_[True, groups[1:] != groups[:-1]][: len(groups)]
 
 
 def stack(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -161,7 +174,8 @@ POST_PLATFORM = np.array([0.35, 0.3, 0.2, 0.15])
 POST_REACH = np.array([0.05, 0.09, 0.03, 0.06])  # impressions per follower
 STREAM_PLATFORM = np.array([0.3, 0.5, 0.0, 0.2])
 
-S_CAMPAIGNS, S_AD_SPEND, S_POSTS, S_FOLLOWERS, S_STREAMS = range(5)
+S_CAMPAIGNS, S_AD_SPEND, S_POSTS, S_FOLLOWERS, S_STREAMS, S_PACING = range(6)
+BUDGET_CHANGE_RATE = 0.6  # chance a day that one running campaign's budget is changed
 
 
 def _campaigns(context: AreaContext, tl: Timeline) -> dict[str, np.ndarray]:
@@ -184,7 +198,9 @@ def _campaigns(context: AreaContext, tl: Timeline) -> dict[str, np.ndarray]:
         )
         budget = clicks_a_day * 7 * CPC_CENTS[channel] * rng.uniform(0.95, 1.4, len(slots))
         social = channel == 1
-        platform = np.where(social, rng.choice(len(SOCIAL_PLATFORMS), len(slots), p=POST_PLATFORM), -1)
+        platform = np.where(
+            social, rng.choice(len(SOCIAL_PLATFORMS), len(slots), p=POST_PLATFORM), -1
+        )
         co_marketing = social & (rng.random(len(slots)) < CO_MARKETING_SHARE)
         brand = np.where(co_marketing, BRANDS[rng.integers(0, len(BRANDS), len(slots))], "")
         launched = tl.day_start(t0) + rng.integers(0, 30 * MINUTE, len(slots))
@@ -193,7 +209,7 @@ def _campaigns(context: AreaContext, tl: Timeline) -> dict[str, np.ndarray]:
             "campaign_id": CAMPAIGNS_PER_WEEK * week + 1 + slots,
             "campaign_name": np.strings.add(
                 np.array(CAMPAIGN_CHANNELS)[channel],
-                f" {tl.date_of(t0):%Y-%m-%d} #" ,
+                f" {tl.date_of(t0):%Y-%m-%d} #",
             ),
             "channel": channel,
             "platform": platform,
@@ -204,12 +220,39 @@ def _campaigns(context: AreaContext, tl: Timeline) -> dict[str, np.ndarray]:
             "created_at": created,
         }
         base["campaign_name"] = np.strings.add(base["campaign_name"], (slots + 1).astype(str))
-        launch = {**base, "status": np.zeros(len(slots), int), "updated_at": launched, "t": np.full(len(slots), t0)}
+        launch = {
+            **base,
+            "status": np.zeros(len(slots), int),
+            "updated_at": launched,
+            "t": np.full(len(slots), t0),
+        }
         parts.append(launch)
+        budget = base["budget"].copy()
+        for t in range(t0 + 1, min(t0 + 7, tl.days)):  # pacing: budgets raised or cut
+            pacing = day_rng(context, AREA, S_PACING, t)
+            if pacing.random() >= BUDGET_CHANGE_RATE:
+                continue
+            i = pacing.integers(0, len(slots), 1)
+            budget[i] = (np.round(budget[i] * pacing.uniform(0.8, 1.3) / 5000) * 5000).clip(5000)
+            parts.append(
+                {
+                    **{k: v[i] for k, v in base.items()},
+                    "budget": budget[i].copy(),
+                    "status": np.zeros(1, int),
+                    "updated_at": tl.day_start(t) + pacing.integers(8 * HOUR, 18 * HOUR, 1),
+                    "t": np.array([t]),
+                }
+            )
         if t0 + 7 < tl.days:
             done = tl.day_start(t0 + 7) + rng.integers(0, 2 * HOUR, len(slots))
             parts.append(
-                {**base, "status": np.ones(len(slots), int), "updated_at": done, "t": np.full(len(slots), t0 + 7)}
+                {
+                    **base,
+                    "budget": budget,
+                    "status": np.ones(len(slots), int),
+                    "updated_at": done,
+                    "t": np.full(len(slots), t0 + 7),
+                }
             )
     return stack(parts)
 
@@ -225,19 +268,29 @@ def _ad_spend(context: AreaContext, tl: Timeline, con) -> dict[str, np.ndarray]:
         group by all
         """,
     )
-    tracked = dict(zip(zip(sessions["campaign"].tolist(), sessions["t"].tolist()), sessions["sessions"].tolist(), strict=True))
+    weeks = (tl.days + 6) // 7
+    tracked = np.zeros((CAMPAIGNS_PER_WEEK * weeks + 1, tl.days), np.int64)
+    keep = (sessions["t"] >= 0) & (sessions["t"] < tl.days) & (sessions["campaign"] < len(tracked))
+    tracked[sessions["campaign"][keep], sessions["t"][keep]] = sessions["sessions"][keep]
     parts = []
     for t in range(tl.days):
         rng = day_rng(context, AREA, S_AD_SPEND, t)
         campaign = CAMPAIGNS_PER_WEEK * (t // 7) + 1 + np.arange(CAMPAIGNS_PER_WEEK)
         channel = SLOT_CHANNEL[campaign - 1 - CAMPAIGNS_PER_WEEK * (t // 7)]
-        n = np.array([tracked.get((int(c), t), 0) for c in campaign])
+        n = tracked[campaign, t]
         clicks = n + rng.binomial(n + 1, UNTRACKED_CLICKS)
-        impressions = np.ceil(clicks / (CTR[channel] * rng.lognormal(0, 0.15, len(n)))).astype(np.int64)
+        impressions = np.ceil(clicks / (CTR[channel] * rng.lognormal(0, 0.15, len(n)))).astype(
+            np.int64
+        )
         impressions = np.maximum(impressions + rng.integers(0, 50, len(n)), clicks)
-        spend = np.round(clicks * CPC_CENTS[channel] * rng.lognormal(0, 0.1, len(n))).astype(np.int64)
+        spend = np.round(clicks * CPC_CENTS[channel] * rng.lognormal(0, 0.1, len(n))).astype(
+            np.int64
+        )
         parts.append(
             {
+                "ad_spend_id": np.strings.add(
+                    CAMPAIGN_ID.text(campaign), f"-{tl.date_of(t):%Y%m%d}"
+                ),
                 "campaign_id": campaign,
                 "spend_date": np.full(len(n), tl.day_start(t)),
                 "impressions": impressions,
@@ -265,23 +318,32 @@ def _livestreams(context: AreaContext, tl: Timeline, con) -> dict[str, np.ndarra
     )
     streams_a_day = np.array([STREAMS_PER_WEEKDAY[tl.weekday(t)] for t in range(tl.days)])
     first = 1 + np.r_[0, np.cumsum(streams_a_day)[:-1]]
+    n_orders = np.zeros(int(streams_a_day.sum()) + 1, np.int64)
+    first_order = np.zeros_like(n_orders)
+    last_order = np.zeros_like(n_orders)
+    known = orders["stream"] < len(n_orders)
+    for target, values in (
+        (n_orders, "orders"),
+        (first_order, "first_order"),
+        (last_order, "last_order"),
+    ):
+        target[orders["stream"][known]] = orders[values][known]
     parts = []
     for t in range(tl.days):
         rng = day_rng(context, AREA, S_STREAMS, t)
         k = int(streams_a_day[t])
         stream = first[t] + np.arange(k)
-        at = np.searchsorted(orders["stream"], stream)
-        at = np.minimum(at, max(len(orders["stream"]) - 1, 0))
-        has = (len(orders["stream"]) > 0) & (orders["stream"][at] == stream) if len(orders["stream"]) else np.zeros(k, bool)
-        n_orders = np.where(has, orders["orders"][at], 0) if len(orders["stream"]) else np.zeros(k, np.int64)
+        has = n_orders[stream] > 0
         scheduled = tl.day_start(t) + 18 * HOUR + rng.integers(0, 36, k) * 5 * MINUTE
-        started = np.where(has, orders["first_order"][at] - rng.integers(2, 15, k) * MINUTE, scheduled) if len(orders["stream"]) else scheduled
-        last = np.where(has, orders["last_order"][at] - rng.integers(0, 30, k) * MINUTE, started) if len(orders["stream"]) else started
+        started = np.where(has, first_order[stream] - rng.integers(2, 15, k) * MINUTE, scheduled)
+        last = np.where(has, last_order[stream] - rng.integers(0, 30, k) * MINUTE, started)
         ended = np.maximum(last, started + rng.integers(12, 25, k) * 5 * MINUTE)
         minutes = (ended - started) // MINUTE
         expected = LIVESTREAM_ORDERS_AT_SCALE_1 * context.scale * GROWTH_PER_DAY**t
         conversion = rng.uniform(0.025, 0.045, k)
-        viewers = np.ceil(np.maximum(n_orders, expected * rng.lognormal(-0.3, 0.3, k)) / conversion).astype(np.int64)
+        viewers = np.ceil(
+            np.maximum(n_orders[stream], expected * rng.lognormal(-0.3, 0.3, k)) / conversion
+        ).astype(np.int64)
         per_viewer = np.minimum(minutes, rng.lognormal(np.log(9), 0.35, k))
         watch = np.round(viewers * per_viewer).astype(np.int64)
         average = np.maximum(1, np.round(watch / minutes)).astype(np.int64)
@@ -332,6 +394,9 @@ def _social(context: AreaContext, tl: Timeline, con, campaigns, streams):
         lost = rng.poisson(followers * PLATFORM_LOSS)
         counts.append(
             {
+                "snapshot_id": np.strings.add(
+                    np.array(SOCIAL_PLATFORMS), f"-{tl.date_of(t):%Y%m%d}"
+                ),
                 "platform": np.arange(platforms),
                 "snapshot_date": np.full(platforms, tl.day_start(t)),
                 "followers": np.round(followers).astype(np.int64) + gained - lost,
@@ -342,7 +407,7 @@ def _social(context: AreaContext, tl: Timeline, con, campaigns, streams):
         )
         n = 4 + rng.poisson(3)
         platform = rng.choice(platforms, n, p=POST_PLATFORM)
-        week = (campaigns["t"] // 7 == t // 7) & social_launches & (campaigns["channel"] == 1)
+        week = (campaigns["t"] == 7 * (t // 7)) & social_launches & (campaigns["channel"] == 1)
         campaign = np.full(n, -1)
         if week.any():
             tagged = rng.random(n) < 0.4
@@ -394,6 +459,7 @@ CODECS: dict[str, dict[str, Codec]] = {
         "updated_at": Timestamp(),
     },
     "ad_spend": {
+        "ad_spend_id": Text(),
         "campaign_id": CAMPAIGN_ID,
         "spend_date": Day(),
         "impressions": Count(),
@@ -409,6 +475,7 @@ CODECS: dict[str, dict[str, Codec]] = {
         **{k: Count() for k in ("impressions", "reach", "likes", "comments", "shares", "clicks")},
     },
     "social_followers": {
+        "snapshot_id": Text(),
         "platform": Label(SOCIAL_PLATFORMS),
         "snapshot_date": Day(),
         "followers": Count(),

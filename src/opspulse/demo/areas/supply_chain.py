@@ -18,8 +18,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import numpy as np
 import pyarrow as pa
 
@@ -66,8 +64,7 @@ with shipped as (
            coalesce(shipping_cost, 0) as shipping_cost,
            'SH-' || order_id as shipment_id,
            [{", ".join(f"'{c}'" for c in CARRIERS)}][
-               1 + (u(order_id || 'carrier') < 0.35)::integer * 0
-                 + case when u(order_id || 'carrier') < 0.35 then 0
+               1 + case when u(order_id || 'carrier') < 0.35 then 0
                         when u(order_id || 'carrier') < 0.65 then 1
                         when u(order_id || 'carrier') < 0.85 then 2 else 3 end] as carrier,
     from orders_latest where shipped_at is not null
@@ -102,7 +99,10 @@ def _competitors_sql(context) -> str:
         from product_days as g cross join competitors as c
         where g.is_active and u(c.competitor || g.product_id || g.day || 'seen') < 0.5
     )
-    select ds, competitor, product_id,
+    select ds,
+           'CP-' || strftime(ds, '%Y%m%d') || '-' || competitor || '-' || product_id
+               as observation_id,
+           competitor, product_id,
            greatest(round(list_price * factor) - 0.01, 0.99)::decimal(12, 2) as price,
            u(competitor || product_id || ds || 'stock') < 0.9 as in_stock,
            ds::timestamp + to_seconds(((1 + i) * 3600
@@ -168,23 +168,36 @@ def _simulate_stock(con, context) -> tuple[pa.Table, pa.Table]:
     lead = np.array([lead_of.get(s, 7) for s in supplier], dtype=np.int64)
     number = np.array([int("".join(ch for ch in x if ch.isdigit()) or 0) for x in ids], np.int64)
     ordered = _matrix(
-        con, "select product_id, ds as day, sum(quantity) as value from order_items group by all",
-        ids, n_days, context.start,
+        con,
+        "select product_id, ds as day, sum(quantity) as value from order_items group by all",
+        ids,
+        n_days,
+        context.start,
     )
     shipped = _matrix(
         con,
         "select i.product_id, o.shipped_at::date as day, sum(i.quantity) as value "
         "from order_items as i join orders_latest as o using (order_id) "
         "where o.shipped_at is not null group by all",
-        ids, n_days, context.start,
+        ids,
+        n_days,
+        context.start,
     )
     reasons = ", ".join(f"'{r}'" for r in RESTOCKED_REASONS)
-    restocked = _matrix(
-        con,
-        f"select product_id, ds as day, sum(quantity) as value from returns "
-        f"where reason in ({reasons}) group by all",
-        ids, n_days, context.start,
-    ) if con.execute("select count(*) from duckdb_views() where view_name = 'returns'").fetchone()[0] else np.zeros((n, n_days), np.int64)
+    restocked = (
+        _matrix(
+            con,
+            f"select product_id, ds as day, sum(quantity) as value from returns "
+            f"where reason in ({reasons}) group by all",
+            ids,
+            n_days,
+            context.start,
+        )
+        if con.execute(
+            "select count(*) from duckdb_views() where view_name = 'returns'"
+        ).fetchone()[0]
+        else np.zeros((n, n_days), np.int64)
+    )
 
     cum = np.concatenate([np.zeros((n, 1), np.int64), np.cumsum(ordered, axis=1)], axis=1)
     first = np.where(exists.any(axis=1), exists.argmax(axis=1), n_days)
@@ -201,12 +214,14 @@ def _simulate_stock(con, context) -> tuple[pa.Table, pa.Table]:
         catalogue = rate[live].mean() if live.any() else 0.0
         rate = np.maximum(rate, max(0.3 * catalogue, 0.05))
         new = first == t
-        on_hand[new] = np.ceil(catalogue * (10 + 30 * uniform(seed, number[new], 1))).astype(
-            np.int64
-        ) + 2
+        on_hand[new] = (
+            np.ceil(catalogue * (10 + 30 * uniform(seed, number[new], 1))).astype(np.int64) + 2
+        )
         received = arriving[:, t]
         on_order -= closing[:, t]
-        on_hand = np.where(live, np.maximum(on_hand + received + restocked[:, t] - shipped[:, t], 0), 0)
+        on_hand = np.where(
+            live, np.maximum(on_hand + received + restocked[:, t] - shipped[:, t], 0), 0
+        )
         position = on_hand + on_order
         reorder = np.ceil(rate * (lead + 3))
         need = live & active[:, t] & (position <= reorder)
@@ -223,8 +238,18 @@ def _simulate_stock(con, context) -> tuple[pa.Table, pa.Table]:
             on_order[k] += qty
             pos.append((k, np.full(len(k), t), qty, got, lead[k], arrive, u5, u6))
         i = np.flatnonzero(live)
-        snaps.append((i, np.full(len(i), t), on_hand[i], on_order[i], received[i],
-                      restocked[i, t], shipped[i, t], unit_cost[i, t]))
+        snaps.append(
+            (
+                i,
+                np.full(len(i), t),
+                on_hand[i],
+                on_order[i],
+                received[i],
+                restocked[i, t],
+                shipped[i, t],
+                unit_cost[i, t],
+            )
+        )
 
     start = np.datetime64(context.start, "D")
 
@@ -232,37 +257,75 @@ def _simulate_stock(con, context) -> tuple[pa.Table, pa.Table]:
         return np.concatenate([p[j] for p in parts]).astype(dtype) if parts else np.zeros(0, dtype)
 
     i, t = cat(snaps, 0), cat(snaps, 1)
-    snapshot = pa.table({
-        "ds": pa.array(start + t),
-        "snapshot_date": pa.array(start + t),
-        "product_id": pa.array(product_ids[i] if n else np.zeros(0, str), pa.string()),
-        "on_hand": cat(snaps, 2), "on_order": cat(snaps, 3), "units_received": cat(snaps, 4),
-        "units_returned": cat(snaps, 5), "units_shipped": cat(snaps, 6),
-        "unit_cost": pa.array(cat(snaps, 7, np.float64)),
-    })
+    pid = product_ids[i] if n else np.zeros(0, str)
+    snapshot_id = (
+        np.strings.add(
+            np.strings.add("INV-", np.datetime_as_string(start + t).astype(str)),
+            np.strings.add("-", pid.astype(str)),
+        )
+        if len(i)
+        else np.zeros(0, str)
+    )
+    snapshot = pa.table(
+        {
+            "ds": pa.array(start + t),
+            "snapshot_id": pa.array(snapshot_id, pa.string()),
+            "snapshot_date": pa.array(start + t),
+            "product_id": pa.array(product_ids[i] if n else np.zeros(0, str), pa.string()),
+            "on_hand": cat(snaps, 2),
+            "on_order": cat(snaps, 3),
+            "units_received": cat(snaps, 4),
+            "units_returned": cat(snaps, 5),
+            "units_shipped": cat(snaps, 6),
+            "unit_cost": pa.array(cat(snaps, 7, np.float64)),
+        }
+    )
     k, t, qty, got, lt, arrive = (cat(pos, j) for j in range(6))
     u5, u6 = cat(pos, 6, np.float64), cat(pos, 7, np.float64)
     ordered_at = (start + t).astype("datetime64[s]") + (7 * 3600 + u5 * 9 * 3600).astype(np.int64)
-    received_at = (start + arrive).astype("datetime64[s]") + (8 * 3600 + u6 * 8 * 3600).astype(np.int64)
-    po_id = np.strings.add(
-        np.strings.add("PO-", np.datetime_as_string(start + t).astype(str)),
-        np.strings.add("-", product_ids[k] if n else np.zeros(0, str)),
-    ) if len(k) else np.zeros(0, str)
+    received_at = (start + arrive).astype("datetime64[s]") + (8 * 3600 + u6 * 8 * 3600).astype(
+        np.int64
+    )
+    po_id = (
+        np.strings.add(
+            np.strings.add("PO-", np.datetime_as_string(start + t).astype(str)),
+            np.strings.add("-", product_ids[k] if n else np.zeros(0, str)),
+        )
+        if len(k)
+        else np.zeros(0, str)
+    )
     cost = unit_cost[k, t] if len(k) else np.zeros(0)
     base = {
         "po_id": pa.array(po_id, pa.string()),
-        "supplier_id": pa.array(supplier[k].astype(str) if len(k) else np.zeros(0, str), pa.string()),
+        "supplier_id": pa.array(
+            supplier[k].astype(str) if len(k) else np.zeros(0, str), pa.string()
+        ),
         "product_id": pa.array(product_ids[k] if len(k) else np.zeros(0, str), pa.string()),
-        "qty_ordered": qty, "unit_cost": pa.array(cost),
-        "ordered_at": pa.array(ordered_at), "expected_date": pa.array(start + t + lt),
+        "qty_ordered": qty,
+        "unit_cost": pa.array(cost),
+        "ordered_at": pa.array(ordered_at),
+        "expected_date": pa.array(start + t + lt),
     }
-    placed = pa.table({**base, "ds": pa.array(start + t), "status": pa.array(["open"] * len(k), pa.string()),
-                       "qty_received": pa.nulls(len(k), pa.int64()),
-                       "received_at": pa.nulls(len(k), pa.timestamp("s")),
-                       "updated_at": pa.array(ordered_at)})
-    done = pa.table({**base, "ds": pa.array(start + arrive), "status": pa.array(["received"] * len(k), pa.string()),
-                     "qty_received": got, "received_at": pa.array(received_at),
-                     "updated_at": pa.array(received_at)})
+    placed = pa.table(
+        {
+            **base,
+            "ds": pa.array(start + t),
+            "status": pa.array(["open"] * len(k), pa.string()),
+            "qty_received": pa.nulls(len(k), pa.int64()),
+            "received_at": pa.nulls(len(k), pa.timestamp("s")),
+            "updated_at": pa.array(ordered_at),
+        }
+    )
+    done = pa.table(
+        {
+            **base,
+            "ds": pa.array(start + arrive),
+            "status": pa.array(["received"] * len(k), pa.string()),
+            "qty_received": got,
+            "received_at": pa.array(received_at),
+            "updated_at": pa.array(received_at),
+        }
+    )
     return snapshot, pa.concat_tables([placed, done.select(placed.column_names)])
 
 

@@ -29,7 +29,12 @@ SOURCES: tuple[Source, ...] = (
                 nullable=False,
                 accepted_values=RETURN_REASONS,
             ),
-            col("requested_at", "TIMESTAMP", "When the customer asked to return (UTC).", nullable=False),
+            col(
+                "requested_at",
+                "TIMESTAMP",
+                "When the customer asked to return (UTC).",
+                nullable=False,
+            ),
             col("received_at", "TIMESTAMP", "When the goods arrived back (UTC).", nullable=False),
             col(
                 "refund_amount",

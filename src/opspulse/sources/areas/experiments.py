@@ -50,7 +50,13 @@ SOURCES: tuple[Source, ...] = (
                 accepted_values=EXPERIMENT_STATUSES,
             ),
             col("started_at", "TIMESTAMP", "When assignment began (UTC).", nullable=False),
-            col("ended_at", "TIMESTAMP", "When assignment stopped (UTC); planned end while running.", nullable=False),
+            col(
+                "planned_end_date",
+                "DATE",
+                "Last day of assignment planned at the start (inclusive).",
+                nullable=False,
+            ),
+            col("ended_at", "TIMESTAMP", "When assignment stopped (UTC); empty while running."),
             col("updated_at", "TIMESTAMP", "When this version was written (UTC).", nullable=False),
         ),
     ),
@@ -62,8 +68,14 @@ SOURCES: tuple[Source, ...] = (
             "Which variant each visitor saw, one row per experiment and visitor written on the "
             "day of the visitor's first session in the experiment."
         ),
-        key=("experiment_id", "visitor_id"),
+        key=("assignment_id",),
         columns=(
+            col(
+                "assignment_id",
+                "VARCHAR",
+                "Stable row identifier: the experiment and the visitor (EXP-nnn-<visitor_id>).",
+                nullable=False,
+            ),
             col("experiment_id", "VARCHAR", "Experiment.", nullable=False),
             col("visitor_id", "VARCHAR", "Anonymous visitor assigned.", nullable=False),
             col(
@@ -73,7 +85,12 @@ SOURCES: tuple[Source, ...] = (
                 nullable=False,
                 accepted_values=VARIANTS,
             ),
-            col("session_id", "VARCHAR", "Session in which the visitor was assigned.", nullable=False),
+            col(
+                "session_id",
+                "VARCHAR",
+                "Session in which the visitor was assigned.",
+                nullable=False,
+            ),
             col("assigned_at", "TIMESTAMP", "When the visitor was assigned (UTC).", nullable=False),
         ),
     ),

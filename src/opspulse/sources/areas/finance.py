@@ -52,7 +52,12 @@ SOURCES: tuple[Source, ...] = (
                 nullable=False,
             ),
             col("order_id", "VARCHAR", "Order behind the line (revenue, refunds, cogs)."),
-            col("description", "VARCHAR", "What the line is for (never personal data).", nullable=False),
+            col(
+                "description",
+                "VARCHAR",
+                "What the line is for (never personal data).",
+                nullable=False,
+            ),
         ),
     ),
     Source(
@@ -63,8 +68,14 @@ SOURCES: tuple[Source, ...] = (
             "Monthly operating budget per department and expense category, written on the first "
             "day of the month (and for the running month on the first export day)."
         ),
-        key=("month", "department", "category"),
+        key=("budget_id",),
         columns=(
+            col(
+                "budget_id",
+                "VARCHAR",
+                "Stable line identifier (month, department, category).",
+                nullable=False,
+            ),
             col("month", "DATE", "First day of the budgeted month.", nullable=False),
             col(
                 "department",

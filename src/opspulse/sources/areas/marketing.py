@@ -61,8 +61,14 @@ SOURCES: tuple[Source, ...] = (
         area="marketing",
         format="parquet",
         description="Daily delivery and cost per campaign as reported by the ad platforms.",
-        key=("campaign_id", "spend_date"),
+        key=("ad_spend_id",),
         columns=(
+            col(
+                "ad_spend_id",
+                "VARCHAR",
+                "Stable row identifier: the campaign and the day (CMP-nnnn-YYYYMMDD).",
+                nullable=False,
+            ),
             col("campaign_id", "VARCHAR", "Campaign the spend belongs to.", nullable=False),
             col("spend_date", "DATE", "Day of delivery (UTC).", nullable=False),
             col("impressions", "INTEGER", "Ads shown (emails opened for email).", nullable=False),
@@ -110,8 +116,14 @@ SOURCES: tuple[Source, ...] = (
         area="marketing",
         format="csv",
         description="Follower count of each company account at the end of each day.",
-        key=("platform", "snapshot_date"),
+        key=("snapshot_id",),
         columns=(
+            col(
+                "snapshot_id",
+                "VARCHAR",
+                "Stable row identifier: the platform and the day (<platform>-YYYYMMDD).",
+                nullable=False,
+            ),
             col(
                 "platform",
                 "VARCHAR",

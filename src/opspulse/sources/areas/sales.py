@@ -78,7 +78,7 @@ SOURCES: tuple[Source, ...] = (
     Source(
         name="sales_targets",
         area="sales",
-        format="ndjson",
+        format="parquet",
         description=(
             "Monthly net-sales targets for the company, each sales channel, each region and "
             "each rep, one change record per target set or revised that day."
@@ -87,7 +87,9 @@ SOURCES: tuple[Source, ...] = (
         updated_at="updated_at",
         columns=(
             col("target_id", "VARCHAR", "Stable target identifier.", nullable=False),
-            col("target_month", "DATE", "First day of the month the target is for.", nullable=False),
+            col(
+                "target_month", "DATE", "First day of the month the target is for.", nullable=False
+            ),
             col(
                 "target_level",
                 "VARCHAR",

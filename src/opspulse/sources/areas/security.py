@@ -21,7 +21,7 @@ SOURCES: tuple[Source, ...] = (
     Source(
         name="security_incidents",
         area="security",
-        format="ndjson",
+        format="parquet",
         description="Security incidents, one change record per incident detected or resolved that day.",
         key=("incident_id",),
         updated_at="updated_at",
@@ -34,7 +34,13 @@ SOURCES: tuple[Source, ...] = (
                 nullable=False,
                 accepted_values=INCIDENT_CATEGORIES,
             ),
-            col("severity", "VARCHAR", "Assessed severity.", nullable=False, accepted_values=SEVERITIES),
+            col(
+                "severity",
+                "VARCHAR",
+                "Assessed severity.",
+                nullable=False,
+                accepted_values=SEVERITIES,
+            ),
             col(
                 "status",
                 "VARCHAR",
@@ -42,7 +48,9 @@ SOURCES: tuple[Source, ...] = (
                 nullable=False,
                 accepted_values=INCIDENT_STATUSES,
             ),
-            col("occurred_at", "TIMESTAMP", "When it started, as established (UTC).", nullable=False),
+            col(
+                "occurred_at", "TIMESTAMP", "When it started, as established (UTC).", nullable=False
+            ),
             col("detected_at", "TIMESTAMP", "When it was detected (UTC).", nullable=False),
             col("resolved_at", "TIMESTAMP", "When it was resolved (UTC)."),
             col(

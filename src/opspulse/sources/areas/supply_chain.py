@@ -18,13 +18,30 @@ SOURCES: tuple[Source, ...] = (
         key=("supplier_id",),
         updated_at="updated_at",
         columns=(
-            col("supplier_id", "VARCHAR", "Stable supplier identifier (products.supplier_id).", nullable=False),
+            col(
+                "supplier_id",
+                "VARCHAR",
+                "Stable supplier identifier (products.supplier_id).",
+                nullable=False,
+            ),
             col("supplier_name", "VARCHAR", "Company name.", nullable=False),
             col("country", "VARCHAR", "ISO 3166-1 alpha-2 country code.", nullable=False),
-            col("lead_time_days", "INTEGER", "Agreed days from purchase order to delivery.", nullable=False),
-            col("payment_terms_days", "INTEGER", "Days the company has to pay an invoice.", nullable=False),
+            col(
+                "lead_time_days",
+                "INTEGER",
+                "Agreed days from purchase order to delivery.",
+                nullable=False,
+            ),
+            col(
+                "payment_terms_days",
+                "INTEGER",
+                "Days the company has to pay an invoice.",
+                nullable=False,
+            ),
             col("is_active", "BOOLEAN", "Currently supplying.", nullable=False),
-            col("created_at", "TIMESTAMP", "When the supplier was onboarded (UTC).", nullable=False),
+            col(
+                "created_at", "TIMESTAMP", "When the supplier was onboarded (UTC).", nullable=False
+            ),
             col("updated_at", "TIMESTAMP", "When this version was written (UTC).", nullable=False),
         ),
     ),
@@ -65,16 +82,39 @@ SOURCES: tuple[Source, ...] = (
             "End-of-day stock per product. A product that ran out shows 0 on hand (a stockout); "
             "on hand is never negative."
         ),
-        key=("snapshot_date", "product_id"),
+        key=("snapshot_id",),
         columns=(
+            col(
+                "snapshot_id", "VARCHAR", "Stable row identifier (day and product).", nullable=False
+            ),
             col("snapshot_date", "DATE", "Day the stock was counted at its end.", nullable=False),
             col("product_id", "VARCHAR", "Product counted.", nullable=False),
-            col("on_hand", "INTEGER", "Units in the warehouse at the end of the day (>= 0).", nullable=False),
+            col(
+                "on_hand",
+                "INTEGER",
+                "Units in the warehouse at the end of the day (>= 0).",
+                nullable=False,
+            ),
             col("on_order", "INTEGER", "Units on open purchase orders.", nullable=False),
-            col("units_received", "INTEGER", "Units booked in from suppliers that day.", nullable=False),
-            col("units_returned", "INTEGER", "Customer returns put back in stock that day.", nullable=False),
+            col(
+                "units_received",
+                "INTEGER",
+                "Units booked in from suppliers that day.",
+                nullable=False,
+            ),
+            col(
+                "units_returned",
+                "INTEGER",
+                "Customer returns put back in stock that day.",
+                nullable=False,
+            ),
             col("units_shipped", "INTEGER", "Units shipped to customers that day.", nullable=False),
-            col("unit_cost", "DECIMAL(12,2)", "Cost per unit the stock is valued at.", nullable=False),
+            col(
+                "unit_cost",
+                "DECIMAL(12,2)",
+                "Cost per unit the stock is valued at.",
+                nullable=False,
+            ),
         ),
     ),
     Source(
@@ -101,7 +141,12 @@ SOURCES: tuple[Source, ...] = (
             col("shipped_at", "TIMESTAMP", "When the carrier picked it up (UTC).", nullable=False),
             col("promised_delivery_date", "DATE", "Delivery date promised to the customer."),
             col("delivered_at", "TIMESTAMP", "When it was delivered (UTC)."),
-            col("shipping_cost", "DECIMAL(12,2)", "What the carrier charged the company.", nullable=False),
+            col(
+                "shipping_cost",
+                "DECIMAL(12,2)",
+                "What the carrier charged the company.",
+                nullable=False,
+            ),
             col("updated_at", "TIMESTAMP", "When this version was written (UTC).", nullable=False),
         ),
     ),
@@ -110,9 +155,21 @@ SOURCES: tuple[Source, ...] = (
         area="supply_chain",
         format="csv",
         description="Competitors' shelf prices for our products, as scraped that day.",
-        key=("competitor", "product_id", "observed_at"),
+        key=("observation_id",),
         columns=(
-            col("competitor", "VARCHAR", "Competitor observed.", nullable=False, accepted_values=COMPETITORS),
+            col(
+                "observation_id",
+                "VARCHAR",
+                "Stable row identifier (day, competitor, product).",
+                nullable=False,
+            ),
+            col(
+                "competitor",
+                "VARCHAR",
+                "Competitor observed.",
+                nullable=False,
+                accepted_values=COMPETITORS,
+            ),
             col("product_id", "VARCHAR", "Our product the offer matches.", nullable=False),
             col("price", "DECIMAL(12,2)", "Competitor's price per unit.", nullable=False),
             col("in_stock", "BOOLEAN", "Competitor had it in stock.", nullable=False),
