@@ -1,8 +1,7 @@
 """The demo company's commerce area: returns and reviews, derived from the core world.
 
-Also home of what every operations area (commerce, supply chain, finance, security) uses to
-read the world already written and to write its own files: :func:`open_world` and
-:func:`write_days`.
+It reads the world already written and writes its files with the shared helpers of
+:mod:`opspulse.demo.areas.landing` (:func:`open_world`, :func:`write_relation_days`).
 
 Randomness is a hash of the entity's key, the area's seed and a salt (``u(key)`` in SQL,
 :func:`uniform` in numpy), never a position in a random stream: a day's rows then depend only
@@ -17,109 +16,11 @@ on the world up to that day, so a longer run extends a shorter one byte for byte
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-import duckdb
-import numpy as np
-
-from opspulse.demo.encoding import schema
+from opspulse.demo.areas.landing import open_world, write_relation_days
 from opspulse.demo.writer import LandingWriter
-from opspulse.sources.contracts import SOURCES_BY_NAME, Source
+from opspulse.sources.contracts import SOURCES_BY_NAME
 
 AREA = "commerce"
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _reader(source: Source, pattern: str) -> str:
-    columns = (
-        "{" + ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in source.columns) + "}"
-    )
-    d = source.csv
-    if source.format == "csv":
-        return (
-            f"read_csv({_literal(pattern)}, columns={columns}, header=true, "
-            f"delim={_literal(d.delimiter)}, quote={_literal(d.quote)}, escape={_literal(d.escape)}, "
-            f"nullstr={_literal(d.null_string)}, timestampformat={_literal(d.timestamp_format)}, "
-            f"dateformat={_literal(d.date_format)}, auto_detect=false, filename=true)"
-        )
-    if source.format == "ndjson":
-        return (
-            f"read_json({_literal(pattern)}, format='newline_delimited', columns={columns}, "
-            f"timestampformat={_literal(d.timestamp_format)}, dateformat={_literal(d.date_format)}, "
-            f"filename=true)"
-        )
-    return f"read_parquet({_literal(pattern)}, filename=true)"
-
-
-def open_world(context, area: str) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with a view per source already written (``ds`` = folder date).
-
-    Change-record sources also get ``<source>_latest`` (the last version per key). The macro
-    ``u(key)`` is a uniform number in [0, 1) fixed by the key and the area's seed.
-    """
-    con = duckdb.connect(":memory:", config={"threads": 1})
-    for source in SOURCES_BY_NAME.values():
-        folder = context.out_dir / source.name
-        if not folder.is_dir() or not any(folder.glob(f"*/*{source.extensions[0]}")):
-            continue
-        pattern = str(folder / "*" / f"*{source.extensions[0]}")
-        con.execute(
-            f"""create view {source.name} as
-            select * exclude (filename),
-                   regexp_extract(filename, '(\\d{{4}}-\\d{{2}}-\\d{{2}})')::date as ds
-            from {_reader(source, pattern)}
-            where ds between date '{context.start}' and date '{context.end}'"""
-        )
-        if source.updated_at:
-            key = ", ".join(source.key)
-            con.execute(
-                f"""create view {source.name}_latest as
-                select * from {source.name}
-                qualify row_number() over (
-                    partition by {key} order by ds desc, {source.updated_at} desc) = 1"""
-            )
-    seed = context.rng_seed(area)
-    con.execute(f"create macro u(k) as (hash(k::varchar || '|{seed}') % 1000003)::double / 1000003")
-    return con
-
-
-def days_of(context) -> list[date]:
-    return [
-        context.start + timedelta(days=i) for i in range((context.end - context.start).days + 1)
-    ]
-
-
-def write_days(
-    context, writer: LandingWriter, source: Source, con, relation: str, order_by: str
-) -> tuple[int, int]:
-    """Write ``relation``'s rows of each day (its ``ds`` column) as that day's file."""
-    columns = ", ".join(f'"{c.name}"::{c.type} as "{c.name}"' for c in source.columns)
-    target = schema(source)
-    rows = files = 0
-    for day in days_of(context):
-        table = con.sql(
-            f"select {columns} from {relation} where ds = date '{day}' order by {order_by}"
-        ).to_arrow_table()
-        writer.write(source, day, table.cast(target))
-        rows += table.num_rows
-        files += 1
-    return rows, files
-
-
-def uniform(seed: int, *keys: np.ndarray | int) -> np.ndarray:
-    """Uniform numbers in [0, 1) fixed by integer keys (splitmix64 of their mix)."""
-    with np.errstate(over="ignore"):
-        x = np.full(np.broadcast(*[np.asarray(k) for k in keys]).shape, seed, dtype=np.uint64)
-        for k in keys:
-            x = (x * np.uint64(0x100000001B3)) ^ np.asarray(k).astype(np.uint64)
-            x = x + np.uint64(0x9E3779B97F4A7C15)
-            x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-            x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-            x = x ^ (x >> np.uint64(31))
-    return (x >> np.uint64(11)).astype(np.float64) / float(1 << 53)
 
 
 RETURNS_SQL = """
@@ -216,10 +117,10 @@ def write(context) -> dict[str, tuple[int, int]]:
     con.execute(REVIEWS_SQL)
     written = {}
     with LandingWriter(context.out_dir) as writer:
-        written["returns"] = write_days(
+        written["returns"] = write_relation_days(
             context, writer, SOURCES_BY_NAME["returns"], con, "returns_out", "return_id"
         )
-        written["reviews"] = write_days(
+        written["reviews"] = write_relation_days(
             context, writer, SOURCES_BY_NAME["reviews"], con, "reviews_out", "review_id"
         )
     con.close()

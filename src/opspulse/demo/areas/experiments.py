@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from opspulse.demo.areas.context import AreaContext
-from opspulse.demo.areas.marketing import (
+from opspulse.demo.areas.landing import (
     day_rng,
     fetch,
     landing_connection,

@@ -23,7 +23,7 @@ on the first export day.
 
 from __future__ import annotations
 
-from opspulse.demo.areas.commerce import open_world, write_days
+from opspulse.demo.areas.landing import open_world, write_relation_days
 from opspulse.demo.writer import LandingWriter
 from opspulse.sources.contracts import SOURCES_BY_NAME
 
@@ -186,10 +186,10 @@ def write(context) -> dict[str, tuple[int, int]]:
     con.execute(_budgets_sql(context))
     written = {}
     with LandingWriter(context.out_dir) as writer:
-        written["gl_entries"] = write_days(
+        written["gl_entries"] = write_relation_days(
             context, writer, SOURCES_BY_NAME["gl_entries"], con, "gl_out", "entry_id"
         )
-        written["budgets"] = write_days(
+        written["budgets"] = write_relation_days(
             context,
             writer,
             SOURCES_BY_NAME["budgets"],

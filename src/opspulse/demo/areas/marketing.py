@@ -16,21 +16,25 @@ Everything follows from the core world's files:
   and with an audience whose conversion to orders stays within 2.5-4.5 %;
 * followers grow every day, livestream follows included.
 
-The helpers at the top (reading the core landing files, per-day random streams, writing a
-source day by day) are shared by the other area modules. Random draws come from one
-stream per (area, source, day), so a day's files never depend on the end of the run.
+Reading the core landing files and writing day by day use the helpers shared by every area
+(:mod:`opspulse.demo.areas.landing`). Random draws come from one stream per (area, source,
+day), so a day's files never depend on the end of the run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import timedelta
-
-import duckdb
 import numpy as np
 
 from opspulse.demo.areas.context import AreaContext
-from opspulse.demo.encoding import Codec, Count, Day, Ident, Label, Money, Text, Timestamp, to_table
+from opspulse.demo.areas.landing import (
+    day_rng,
+    fetch,
+    landing_connection,
+    stack,
+    timeline,
+    write_days,
+)
+from opspulse.demo.encoding import Codec, Count, Day, Ident, Label, Money, Text, Timestamp
 from opspulse.demo.sales_channels import LIVESTREAM_ORDERS_AT_SCALE_1, STREAMS_PER_WEEKDAY
 from opspulse.demo.timeline import DAY, GROWTH_PER_DAY, HOUR, MINUTE, SHOPPING_HOURS, Timeline
 from opspulse.demo.traffic import (
@@ -41,7 +45,6 @@ from opspulse.demo.traffic import (
 )
 from opspulse.demo.vocabulary import CATEGORY_PROFILES
 from opspulse.demo.writer import LandingWriter
-from opspulse.sources import contracts
 from opspulse.sources.areas.marketing import (
     CAMPAIGN_CHANNELS,
     CAMPAIGN_STATUSES,
@@ -51,102 +54,6 @@ from opspulse.sources.areas.marketing import (
 from opspulse.sources.contracts import CATEGORIES, TRAFFIC_CHANNELS
 
 # --- shared by the area modules ------------------------------------------------------------
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def landing_connection(context: AreaContext, names: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with a view per source over its landing files in [start, end].
-
-    Each view has the contract's columns (types pinned) plus ``ds``, the folder date.
-    """
-    con = duckdb.connect(":memory:", config={"threads": 2})
-    for name in names:
-        source = contracts.get(name)
-        path = _literal(str(context.out_dir / name / "*" / f"{name}{source.extensions[0]}"))
-        types = ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in source.columns)
-        d = source.csv
-        if source.format == "csv":
-            read = (
-                f"read_csv({path}, columns={{{types}}}, header=true, "
-                f"delim={_literal(d.delimiter)}, quote={_literal(d.quote)}, "
-                f"escape={_literal(d.escape)}, nullstr={_literal(d.null_string)}, "
-                f"timestampformat={_literal(d.timestamp_format)}, "
-                f"dateformat={_literal(d.date_format)}, auto_detect=false, filename=true)"
-            )
-        elif source.format == "ndjson":
-            read = (
-                f"read_json({path}, format='newline_delimited', columns={{{types}}}, "
-                f"timestampformat={_literal(d.timestamp_format)}, "
-                f"dateformat={_literal(d.date_format)}, filename=true)"
-            )
-        else:
-            read = f"read_parquet({path}, filename=true)"
-        con.execute(f"""
-            create view {name} as
-            with files as (
-                select * exclude (filename),
-                       regexp_extract(filename, '(\\d{{4}}-\\d{{2}}-\\d{{2}})[/\\\\][^/\\\\]*$', 1)::date
-                           as ds
-                from {read}
-            )
-            select * from files
-            where ds between date '{context.start}' and date '{context.end}'
-        """)
-    return con
-
-
-def fetch(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, np.ndarray]:
-    """The result of ``sql`` as numpy columns."""
-    return {k: np.asarray(v) for k, v in con.execute(sql).fetchnumpy().items()}
-
-
-def day_rng(context: AreaContext, area: str, stream: int, t: int) -> np.random.Generator:
-    """The random stream of one source (``stream``) of ``area`` on day ``t``."""
-    return np.random.default_rng([context.rng_seed(area), stream, t])
-
-
-def timeline(context: AreaContext) -> Timeline:
-    return Timeline(context.start, (context.end - context.start).days + 1)
-
-
-def write_days(
-    writer: LandingWriter,
-    context: AreaContext,
-    name: str,
-    day: np.ndarray,
-    columns: Mapping[str, np.ndarray],
-    codecs: Mapping[str, Codec],
-    days: Iterable[int] | None = None,
-) -> tuple[int, int]:
-    """Write one file per day of the run (or of ``days``); row ``i`` goes to day ``day[i]``.
-
-    Rows keep their order within a day. Returns the rows and files written.
-    """
-    source = contracts.get(name)
-    n_days = (context.end - context.start).days + 1
-    order = np.argsort(day, kind="stable")
-    bounds = np.searchsorted(day[order], np.arange(n_days + 1))
-    rows = files = 0
-    for t in range(n_days) if days is None else days:
-        mine = order[bounds[t] : bounds[t + 1]]
-        table = to_table(source, {k: v[mine] for k, v in columns.items()}, dict(codecs))
-        writer.write(source, context.start + timedelta(days=t), table)
-        rows += len(mine)
-        files += 1
-    return rows, files
-
-
-def group_starts(groups: np.ndarray) -> np.ndarray:
-    """True where a new group begins in a sorted array of group numbers."""
-    return np.r_[True, groups[1:] != groups[:-1]][: len(groups)]
-
-
-def stack(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """Concatenate per-day column dicts (all with the same keys)."""
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
 # --- marketing ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from opspulse.demo.areas.context import AreaContext
-from opspulse.demo.areas.marketing import day_rng, stack, timeline, write_days
+from opspulse.demo.areas.landing import day_rng, stack, timeline, write_days
 from opspulse.demo.encoding import Codec, Count, Day, Flag, Ident, Label, Money, Text, Timestamp
 from opspulse.demo.sales_channels import PARTNER_REP, PARTNER_WEIGHTS, PARTNERS, SALES_REPS
 from opspulse.demo.timeline import DAY, GROWTH_PER_DAY, HOUR, MINUTE, WEEKDAY_DEMAND

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pyarrow as pa
 
-from opspulse.demo.areas.commerce import days_of, open_world, write_days
+from opspulse.demo.areas.landing import days_of, open_world, write_relation_days
 from opspulse.demo.writer import LandingWriter
 from opspulse.sources.areas.security import INCIDENT_CATEGORIES, PRIVACY_REQUEST_TYPES, SEVERITIES
 from opspulse.sources.contracts import SOURCES_BY_NAME
@@ -196,7 +196,7 @@ def write(context) -> dict[str, tuple[int, int]]:
     con.register("requests_out", _requests(context, con))
     written = {}
     with LandingWriter(context.out_dir) as writer:
-        written["security_incidents"] = write_days(
+        written["security_incidents"] = write_relation_days(
             context,
             writer,
             SOURCES_BY_NAME["security_incidents"],
@@ -204,7 +204,7 @@ def write(context) -> dict[str, tuple[int, int]]:
             "incidents_out",
             "incident_id",
         )
-        written["privacy_requests"] = write_days(
+        written["privacy_requests"] = write_relation_days(
             context,
             writer,
             SOURCES_BY_NAME["privacy_requests"],

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from opspulse.demo.areas.commerce import days_of, open_world, uniform, write_days
+from opspulse.demo.areas.landing import days_of, open_world, uniform, write_relation_days
 from opspulse.demo.writer import LandingWriter
 from opspulse.sources.areas.supply_chain import CARRIERS, COMPETITORS
 from opspulse.sources.contracts import SOURCES_BY_NAME
@@ -349,7 +349,7 @@ def write(context) -> dict[str, tuple[int, int]]:
     written = {}
     with LandingWriter(context.out_dir) as writer:
         for name, relation, order_by in plan:
-            written[name] = write_days(
+            written[name] = write_relation_days(
                 context, writer, SOURCES_BY_NAME[name], con, relation, order_by
             )
     con.close()
