@@ -286,7 +286,7 @@ class _Reader:
         self.con.execute(
             f"""
             create or replace temp table _parsed as
-            select row_number() over () + 1 as line, to_json(r)::varchar as raw_line, r.*
+            select row_number() over () + 1 as line, r.*
             from (
                 select {select} from read_csv(
                     {_sql_str(str(self.path))}, columns = {{{columns}}}, header = true,
@@ -324,7 +324,7 @@ class _Reader:
         self._json(
             f"""
             create or replace temp table _parsed as
-            select row_number() over () as line, to_json(r)::varchar as raw_line, r.*
+            select row_number() over () as line, r.*
             from read_json({path}, format = 'newline_delimited', columns = {{{loose}}}) as r
             """
         )
@@ -358,7 +358,7 @@ class _Reader:
         self.con.execute(
             f"""
             create or replace temp table _parsed as
-            select row_number() over () as line, to_json(r)::varchar as raw_line, r.*
+            select row_number() over () as line, r.*
             from read_parquet({_sql_str(str(self.path))}) as r
             """
         )
@@ -369,22 +369,24 @@ class _Reader:
         self.con.execute(
             f"""
             create or replace temp table _typed as
-            select line, raw_line, {failed} as _failed, {", ".join(exprs)} from {table}
+            select line, {failed} as _failed, {", ".join(exprs)} from {table}
             """
         )
         select = ", ".join(_quote_ident(c) for c in self.source.column_names)
         self.con.execute(
             f"create or replace temp table {self.good} as select {select} from _typed "
-            "where len(_failed) = 0 order by line"
+            "where len(_failed) = 0"
         )
         self.con.execute(
             f"""
             create or replace temp table {self.bad} as
-            select line, _failed[1] as column_name, 'CAST' as error_type,
-                   'could not convert ' || array_to_string(_failed, ', ')
+            select t.line, t._failed[1] as column_name, 'CAST' as error_type,
+                   'could not convert ' || array_to_string(t._failed, ', ')
                    || ' to the contract type' as error_message,
-                   coalesce(raw_line, '') as raw_line
-            from _typed where len(_failed) > 0
+                   to_json(p)::varchar as raw_line  -- the row's text, for rejected rows only
+            from _typed as t
+            join {table} as p on p.line = t.line
+            where len(t._failed) > 0
             """
         )
 
