@@ -21,6 +21,7 @@ test: .venv/.synced lint
 lint: .venv/.synced
 	$(RUN) ruff check src dags plugins tests bench
 	$(RUN) ruff format --check src dags plugins tests bench
+	$(RUN) sqlfluff lint dbt_project/models dbt_project/tests dbt_project/macros --processes 2
 
 # The Airflow UI (and scheduler) on http://127.0.0.1:8080 with the project's settings.
 airflow-ui: .venv/.synced
