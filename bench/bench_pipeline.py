@@ -34,6 +34,7 @@ def duckdb_floor_ingest(landing: Path, db: Path) -> float:
     import duckdb
 
     from opspulse.sources import contracts
+    from opspulse.sources.readers import typed_reader
 
     con = duckdb.connect(str(db))
     con.execute("set preserve_insertion_order = false")
@@ -42,22 +43,7 @@ def duckdb_floor_ingest(landing: Path, db: Path) -> float:
         files = sorted((landing / source.name).glob(f"*/*{source.extensions[0]}"))
         if not files:
             continue
-        paths = "[" + ", ".join(f"'{p}'" for p in files) + "]"
-        types = ", ".join(f"'{c.name}': '{c.type}'" for c in source.columns)
-        if source.format == "csv":
-            reader = (
-                f"read_csv({paths}, columns = {{{types}}}, header = true, auto_detect = false, "
-                f"timestampformat = '{source.csv.timestamp_format}', "
-                f"dateformat = '{source.csv.date_format}', nullstr = '')"
-            )
-        elif source.format == "ndjson":
-            reader = (
-                f"read_json({paths}, format = 'newline_delimited', columns = {{{types}}}, "
-                f"timestampformat = '{source.csv.timestamp_format}', "
-                f"dateformat = '{source.csv.date_format}')"
-            )
-        else:
-            reader = f"read_parquet({paths})"
+        reader = typed_reader(source, str(landing / source.name / "*" / f"*{source.extensions[0]}"))
         con.execute(f"create or replace table {source.name} as select * from {reader}")
     elapsed = time.perf_counter() - began
     con.close()

@@ -15,7 +15,8 @@ import pytest
 
 from opspulse.demo import generate
 from opspulse.demo.writer import landing_path
-from opspulse.sources.contracts import SOURCES, Source
+from opspulse.sources.contracts import SOURCES
+from opspulse.sources.readers import typed_reader
 
 START = date(2026, 6, 1)  # a Monday
 END = date(2026, 6, 10)
@@ -25,32 +26,6 @@ SEED = 11
 AREAS = ("marketing", "sales", "web", "experiments")
 CORE = ("orders", "web_sessions", "order_items", "products")
 GROWTH = [s for s in SOURCES if s.area in AREAS and s.name != "web_sessions"]
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def reader(source: Source, path: str) -> str:
-    columns = (
-        "{" + ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in source.columns) + "}"
-    )
-    d = source.csv
-    if source.format == "csv":
-        return (
-            f"read_csv({_literal(path)}, columns={columns}, header=true, "
-            f"delim={_literal(d.delimiter)}, quote={_literal(d.quote)}, "
-            f"escape={_literal(d.escape)}, nullstr={_literal(d.null_string)}, "
-            f"timestampformat={_literal(d.timestamp_format)}, "
-            f"dateformat={_literal(d.date_format)}, auto_detect=false)"
-        )
-    if source.format == "ndjson":
-        return (
-            f"read_json({_literal(path)}, format='newline_delimited', columns={columns}, "
-            f"timestampformat={_literal(d.timestamp_format)}, "
-            f"dateformat={_literal(d.date_format)})"
-        )
-    return f"read_parquet({_literal(path)})"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +42,7 @@ def db(landing) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for source in [*GROWTH, *(s for s in SOURCES if s.name in CORE)]:
         path = str(landing / source.name / "*" / f"{source.name}{source.extensions[0]}")
-        con.execute(f"create view {source.name} as select * from {reader(source, path)}")
+        con.execute(f"create view {source.name} as select * from {typed_reader(source, path)}")
     con.execute("""create view orders_latest as select * from orders
         qualify row_number() over (partition by order_id order by updated_at desc) = 1""")
     return con
@@ -93,7 +68,7 @@ def test_a_file_per_day_that_loads_with_the_contract_types(landing, source):
     for ds in DAYS:
         path = landing_path(landing, source, ds)
         assert sorted(path.parent.iterdir()) == [path]
-        relation = con.sql(f"select * from {reader(source, str(path))}")
+        relation = con.sql(f"select * from {typed_reader(source, str(path))}")
         assert list(zip(relation.columns, map(str, relation.types), strict=True)) == expected
         relation.fetchall()
 

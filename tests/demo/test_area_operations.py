@@ -12,6 +12,7 @@ import pytest
 from opspulse.demo import generate
 from opspulse.sources.areas import commerce, finance, security, supply_chain
 from opspulse.sources.contracts import SOURCES_BY_NAME, Source
+from opspulse.sources.readers import typed_reader
 
 START = date(2026, 3, 2)
 END = date(2026, 3, 15)
@@ -22,30 +23,6 @@ OURS: tuple[Source, ...] = (
     commerce.SOURCES + supply_chain.SOURCES + finance.SOURCES + security.SOURCES
 )
 CORE = ("customers", "products", "orders", "order_items", "payments")
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def reader(source: Source, path: str) -> str:
-    columns = (
-        "{" + ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in source.columns) + "}"
-    )
-    d = source.csv
-    if source.format == "csv":
-        return (
-            f"read_csv({_literal(path)}, columns={columns}, header=true, auto_detect=false, "
-            f"nullstr={_literal(d.null_string)}, timestampformat={_literal(d.timestamp_format)}, "
-            f"dateformat={_literal(d.date_format)}, filename=true)"
-        )
-    if source.format == "ndjson":
-        return (
-            f"read_json({_literal(path)}, format='newline_delimited', columns={columns}, "
-            f"timestampformat={_literal(d.timestamp_format)}, "
-            f"dateformat={_literal(d.date_format)}, filename=true)"
-        )
-    return f"read_parquet({_literal(path)}, filename=true)"
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +40,7 @@ def db(landing) -> duckdb.DuckDBPyConnection:
         con.execute(f"""create view {source.name} as
             select * exclude (filename),
                    regexp_extract(filename, '(\\d{{4}}-\\d{{2}}-\\d{{2}})')::date as ds
-            from {reader(source, path)}""")
+            from {typed_reader(source, path, filename=True)}""")
     con.execute("""create view orders_latest as select * from orders
         qualify row_number() over (partition by order_id order by ds desc, updated_at desc) = 1""")
     return con

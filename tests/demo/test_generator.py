@@ -15,40 +15,14 @@ from opspulse.demo import GenerationSummary, generate
 from opspulse.demo.encoding import empty_table
 from opspulse.demo.world import World
 from opspulse.demo.writer import LandingWriter, landing_path
-from opspulse.sources.contracts import CORE_SOURCES, SOURCES, Source
+from opspulse.sources.contracts import CORE_SOURCES, SOURCES
+from opspulse.sources.readers import sql_literal, typed_reader
 
 START = date(2026, 3, 2)  # a Monday
 END = date(2026, 3, 15)
 DAYS = [START + timedelta(days=i) for i in range((END - START).days + 1)]
 SCALE = 0.05
 SEED = 7
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def reader(source: Source, path: str) -> str:
-    """A DuckDB table function reading ``path`` with the contract's types pinned."""
-    columns = (
-        "{" + ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in source.columns) + "}"
-    )
-    d = source.csv
-    if source.format == "csv":
-        return (
-            f"read_csv({_literal(path)}, columns={columns}, header=true, "
-            f"delim={_literal(d.delimiter)}, quote={_literal(d.quote)}, "
-            f"escape={_literal(d.escape)}, nullstr={_literal(d.null_string)}, "
-            f"timestampformat={_literal(d.timestamp_format)}, "
-            f"dateformat={_literal(d.date_format)}, auto_detect=false, filename=true)"
-        )
-    if source.format == "ndjson":
-        return (
-            f"read_json({_literal(path)}, format='newline_delimited', columns={columns}, "
-            f"timestampformat={_literal(d.timestamp_format)}, "
-            f"dateformat={_literal(d.date_format)}, filename=true)"
-        )
-    return f"read_parquet({_literal(path)}, filename=true)"
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -78,7 +52,7 @@ def db(landing) -> duckdb.DuckDBPyConnection:
         con.execute(f"""create view {source.name} as
             select * exclude (filename),
                    regexp_extract(filename, '(\\d{{4}}-\\d{{2}}-\\d{{2}})')::date as ds
-            from {reader(source, path)}""")
+            from {typed_reader(source, path, filename=True)}""")
         if source.updated_at:
             con.execute(f"""create view {source.name}_latest as select * from {source.name}
                 qualify row_number() over (partition by {source.key[0]}
@@ -121,13 +95,15 @@ def test_files_load_with_the_contract_types(landing, source):
     expected = [(c.name, c.type) for c in source.columns]
     for ds in DAYS:
         path = landing_path(out, source, ds)
-        relation = con.sql(f"select * exclude (filename) from {reader(source, str(path))}")
+        relation = con.sql(
+            f"select * exclude (filename) from {typed_reader(source, str(path), filename=True)}"
+        )
         assert list(zip(relation.columns, map(str, relation.types), strict=True)) == expected
         relation.fetchall()  # every value parses
         if source.format == "csv":
             assert path.read_text().splitlines()[0] == ",".join(source.column_names)
         if source.format == "parquet":
-            actual = con.sql(f"select * from read_parquet({_literal(str(path))})")
+            actual = con.sql(f"select * from read_parquet({sql_literal(str(path))})")
             assert list(zip(actual.columns, map(str, actual.types), strict=True)) == expected
 
 
@@ -141,7 +117,13 @@ def test_days_without_rows_still_get_a_readable_file(tmp_path, source):
         assert path.read_bytes() == b""
     if source.format == "parquet":
         assert pq.read_schema(path).names == list(source.column_names)
-    assert scalar(duckdb.connect(), f"select count(*) from {reader(source, str(path))}") == 0
+    assert (
+        scalar(
+            duckdb.connect(),
+            f"select count(*) from {typed_reader(source, str(path), filename=True)}",
+        )
+        == 0
+    )
 
 
 def test_same_seed_gives_identical_bytes(landing, tmp_path):

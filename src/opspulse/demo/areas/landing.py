@@ -24,10 +24,7 @@ from opspulse.demo.timeline import Timeline
 from opspulse.demo.writer import LandingWriter
 from opspulse.sources import contracts
 from opspulse.sources.contracts import SOURCES_BY_NAME, Source
-
-
-def sql_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+from opspulse.sources.readers import typed_reader
 
 
 def landing_connection(context: AreaContext, names: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
@@ -38,25 +35,8 @@ def landing_connection(context: AreaContext, names: tuple[str, ...]) -> duckdb.D
     con = duckdb.connect(":memory:", config={"threads": 2})
     for name in names:
         source = contracts.get(name)
-        path = sql_literal(str(context.out_dir / name / "*" / f"{name}{source.extensions[0]}"))
-        types = ", ".join(f"{sql_literal(c.name)}: {sql_literal(c.type)}" for c in source.columns)
-        d = source.csv
-        if source.format == "csv":
-            read = (
-                f"read_csv({path}, columns={{{types}}}, header=true, "
-                f"delim={sql_literal(d.delimiter)}, quote={sql_literal(d.quote)}, "
-                f"escape={sql_literal(d.escape)}, nullstr={sql_literal(d.null_string)}, "
-                f"timestampformat={sql_literal(d.timestamp_format)}, "
-                f"dateformat={sql_literal(d.date_format)}, auto_detect=false, filename=true)"
-            )
-        elif source.format == "ndjson":
-            read = (
-                f"read_json({path}, format='newline_delimited', columns={{{types}}}, "
-                f"timestampformat={sql_literal(d.timestamp_format)}, "
-                f"dateformat={sql_literal(d.date_format)}, filename=true)"
-            )
-        else:
-            read = f"read_parquet({path}, filename=true)"
+        path = str(context.out_dir / name / "*" / f"{name}{source.extensions[0]}")
+        read = typed_reader(source, path, filename=True)
         con.execute(f"""
             create view {name} as
             with files as (
@@ -122,29 +102,6 @@ def stack(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _reader(source: Source, pattern: str) -> str:
-    columns = (
-        "{"
-        + ", ".join(f"{sql_literal(c.name)}: {sql_literal(c.type)}" for c in source.columns)
-        + "}"
-    )
-    d = source.csv
-    if source.format == "csv":
-        return (
-            f"read_csv({sql_literal(pattern)}, columns={columns}, header=true, "
-            f"delim={sql_literal(d.delimiter)}, quote={sql_literal(d.quote)}, escape={sql_literal(d.escape)}, "
-            f"nullstr={sql_literal(d.null_string)}, timestampformat={sql_literal(d.timestamp_format)}, "
-            f"dateformat={sql_literal(d.date_format)}, auto_detect=false, filename=true)"
-        )
-    if source.format == "ndjson":
-        return (
-            f"read_json({sql_literal(pattern)}, format='newline_delimited', columns={columns}, "
-            f"timestampformat={sql_literal(d.timestamp_format)}, dateformat={sql_literal(d.date_format)}, "
-            f"filename=true)"
-        )
-    return f"read_parquet({sql_literal(pattern)}, filename=true)"
-
-
 def open_world(context, area: str) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with a view per source already written (``ds`` = folder date).
 
@@ -161,7 +118,7 @@ def open_world(context, area: str) -> duckdb.DuckDBPyConnection:
             f"""create view {source.name} as
             select * exclude (filename),
                    regexp_extract(filename, '(\\d{{4}}-\\d{{2}}-\\d{{2}})')::date as ds
-            from {_reader(source, pattern)}
+            from {typed_reader(source, pattern, filename=True)}
             where ds between date '{context.start}' and date '{context.end}'"""
         )
         if source.updated_at:
