@@ -135,7 +135,7 @@ def test_mart_suites_cover_trend_and_attainment_columns() -> None:
 
 
 def test_mart_anomaly_checks_are_warnings_on_headline_kpis() -> None:
-    for name, mart in suites.MARTS_BY_NAME.items():
+    for name, mart in suites.mart_specs().items():
         suite = suites.suite_specs("marts")[name].suite
         anomalies = [
             e.meta["column"]

@@ -228,7 +228,14 @@ class MartSpec:
     ordered_pairs: tuple[tuple[str, str, str], ...] = ()
     """(larger, smaller, rule)."""
     no_attainment: frozenset[str] = frozenset()
-    """Headline KPIs without a ``pct_<kpi>_of_target`` column (lower is better)."""
+    """Headline KPIs without a ``pct_<kpi>_of_target`` check (lower is better)."""
+    grain: tuple[str, ...] = ()
+    """Columns besides ``report_date`` that identify a row of a breakdown mart (empty for a
+    ``rpt_<role>__daily`` mart, which must hold exactly one row for the audited day)."""
+    extras: tuple[Callable[[], Expectation], ...] = ()
+    """Factories of the mart's own expectations (reconciliations, cross-column rules)."""
+    min_rows: int = 1
+    """Breakdown marts: the fewest rows the audited day may have."""
 
     @property
     def table(self) -> str:
@@ -249,58 +256,6 @@ class MartSpec:
             for kpi in self.headline
             if kpi not in self.no_attainment
         ]
-
-
-MARTS: tuple[MartSpec, ...] = (
-    MartSpec(
-        name="rpt_ecommerce__daily",
-        headline=("net_sales", "valid_orders", "avg_order_value", "pct_cart_abandonment"),
-        ratios=("pct_cancelled", "pct_cart_abandonment", "pct_refund_30d"),
-        money=("gmv", "discount_amount", "net_sales", "avg_order_value", "refund_amount"),
-        counts=(
-            "placed_orders",
-            "valid_orders",
-            "cancelled_orders",
-            "items_per_order",
-            "sessions_with_cart",
-            "abandoned_cart_sessions",
-            "active_listings",
-            "price_changes",
-        ),
-        ordered_pairs=(
-            ("placed_orders", "valid_orders", "valid orders are a subset of placed orders"),
-            ("placed_orders", "cancelled_orders", "cancelled orders are a subset of placed orders"),
-            (
-                "sessions_with_cart",
-                "abandoned_cart_sessions",
-                "abandoned carts are a subset of carts",
-            ),
-            ("gmv", "net_sales", "net sales never exceed GMV"),
-        ),
-        no_attainment=frozenset({"pct_cart_abandonment"}),
-    ),
-    MartSpec(
-        name="rpt_users__daily",
-        headline=("new_customers", "active_customers", "pct_repeat_purchase", "avg_csat_score"),
-        ratios=("pct_repeat_purchase", "pct_churn"),
-        money=("avg_customer_lifetime_value",),
-        counts=(
-            "new_customers",
-            "active_customers",
-            "customers_with_order",
-            "repeat_customers",
-            "churned_customers",
-            "tickets_opened",
-            "tickets_resolved",
-        ),
-        bounded={"avg_csat_score": (1, 5, "CSAT averages run from 1 to 5")},
-        ordered_pairs=(
-            ("customers_with_order", "repeat_customers", "repeat customers are a subset of buyers"),
-            ("active_customers", "new_customers", "new customers are active customers"),
-        ),
-    ),
-)
-MARTS_BY_NAME: dict[str, MartSpec] = {m.name: m for m in MARTS}
 
 
 def _anomaly(mart: MartSpec, kpi: str) -> Expectation:
@@ -336,51 +291,21 @@ where history_stats.days_observed >= {ANOMALY_MIN_HISTORY_DAYS}
     )
 
 
-def _net_sales_reconciliation() -> Expectation:
-    query = f"""
-with day_row as (
-    select report_date, net_sales from {{batch}}
-),
-orders as (
-    select
-        fct_orders.ordered_date,
-        sum(fct_orders.net_sales) as orders_net_sales,
-    from marts.fct_orders as fct_orders
-    where fct_orders.is_valid
-      and fct_orders.ordered_date in (select report_date from day_row)
-    group by fct_orders.ordered_date
-),
-reconciled as (
-    select
-        day_row.report_date,
-        day_row.net_sales as report_net_sales,
-        coalesce(orders.orders_net_sales, 0) as orders_net_sales,
-    from day_row
-    left join orders on orders.ordered_date = day_row.report_date
-)
-select * from reconciled
-where abs(coalesce(report_net_sales, 0) - orders_net_sales) > {RECONCILIATION_TOLERANCE}
-"""
-    rule = "net_sales equals the sum of net_sales of the day's valid orders in fct_orders"
-    return gxe.UnexpectedRowsExpectation(
-        unexpected_rows_query=query,
-        description=rule,
-        meta={**critical(rule), "column": "net_sales"},
-    )
-
-
-MART_EXTRAS: Mapping[str, tuple[Callable[[], Expectation], ...]] = {
-    "rpt_ecommerce__daily": (_net_sales_reconciliation,),
-}
-"""Per-mart reconciliations: factories of extra expectations."""
-
-
 def build_mart_suite(mart: MartSpec) -> ExpectationSuite:
     def column_rule(columns: Sequence[str], low: float, high: float | None, rule: str):
         return (_between(c, low, high, rule) for c in columns)
 
+    if mart.grain:
+        row_count = gxe.ExpectTableRowCountToBeBetween(
+            min_value=mart.min_rows,
+            meta=critical(f"at least {mart.min_rows} row(s) for the day"),
+        )
+    else:
+        row_count = gxe.ExpectTableRowCountToEqual(
+            value=1, meta=critical("exactly one row for the day")
+        )
     expectations: list[Expectation] = [
-        gxe.ExpectTableRowCountToEqual(value=1, meta=critical("exactly one row for the day")),
+        row_count,
         *column_rule(mart.with_trends(mart.ratios), 0, 1, "ratios are fractions from 0 to 1"),
         *column_rule(mart.with_trends(mart.money), 0, None, "money amounts are never negative"),
         *column_rule(mart.with_trends(mart.counts), 0, None, "counts are never negative"),
@@ -391,7 +316,7 @@ def build_mart_suite(mart: MartSpec) -> ExpectationSuite:
             for expectation in column_rule(mart.with_trends([column]), low, high, rule)
         ),
         *(_ordered(larger, smaller, rule) for larger, smaller, rule in mart.ordered_pairs),
-        *(factory() for factory in MART_EXTRAS.get(mart.name, ())),
+        *(factory() for factory in mart.extras),
         *(_anomaly(mart, kpi) for kpi in mart.headline),
     ]
     return ExpectationSuite(name=f"marts.{mart.name}", expectations=expectations)
@@ -400,6 +325,28 @@ def build_mart_suite(mart: MartSpec) -> ExpectationSuite:
 # ---------------------------------------------------------------------------------------
 # Registry
 # ---------------------------------------------------------------------------------------
+
+
+@functools.cache
+def mart_specs() -> dict[str, MartSpec]:
+    """Every report mart's spec, from the role modules of :mod:`opspulse.quality.mart_suites`.
+
+    Each role module defines ``MARTS: tuple[MartSpec, ...]``; a role's suites live next to
+    nothing else, so adding a role never touches this module.
+    """
+    import importlib
+    import pkgutil
+
+    from opspulse.quality import mart_suites
+
+    specs: dict[str, MartSpec] = {}
+    for module_info in sorted(pkgutil.iter_modules(mart_suites.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{mart_suites.__name__}.{module_info.name}")
+        for mart in module.MARTS:
+            if mart.name in specs:
+                raise ValueError(f"mart {mart.name} has two suites ({module.__name__})")
+            specs[mart.name] = mart
+    return specs
 
 
 @functools.cache
@@ -412,6 +359,7 @@ def suite_specs(layer: Layer) -> dict[str, SuiteSpec]:
         }
     if layer == "marts":
         return {
-            m.name: SuiteSpec("marts", m.table, "report_date", build_mart_suite(m)) for m in MARTS
+            m.name: SuiteSpec("marts", m.table, "report_date", build_mart_suite(m))
+            for m in mart_specs().values()
         }
     raise ValueError(f"unknown layer {layer!r}; expected 'raw' or 'marts'")

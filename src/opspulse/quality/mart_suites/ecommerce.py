@@ -1,0 +1,71 @@
+"""E-commerce marts: ranges, subsets and net sales reconciled with ``fct_orders``."""
+
+import great_expectations.expectations as gxe
+from great_expectations.expectations import Expectation
+
+from opspulse.quality.suites import RECONCILIATION_TOLERANCE, MartSpec, critical
+
+
+def net_sales_reconciliation() -> Expectation:
+    query = f"""
+with day_row as (
+    select report_date, net_sales from {{batch}}
+),
+orders as (
+    select
+        fct_orders.ordered_date,
+        sum(fct_orders.net_sales) as orders_net_sales,
+    from marts.fct_orders as fct_orders
+    where fct_orders.is_valid
+      and fct_orders.ordered_date in (select report_date from day_row)
+    group by fct_orders.ordered_date
+),
+reconciled as (
+    select
+        day_row.report_date,
+        day_row.net_sales as report_net_sales,
+        coalesce(orders.orders_net_sales, 0) as orders_net_sales,
+    from day_row
+    left join orders on orders.ordered_date = day_row.report_date
+)
+select * from reconciled
+where abs(coalesce(report_net_sales, 0) - orders_net_sales) > {RECONCILIATION_TOLERANCE}
+"""
+    rule = "net_sales equals the sum of net_sales of the day's valid orders in fct_orders"
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=query,
+        description=rule,
+        meta={**critical(rule), "column": "net_sales"},
+    )
+
+
+MARTS = (
+    MartSpec(
+        name="rpt_ecommerce__daily",
+        headline=("net_sales", "valid_orders", "avg_order_value", "pct_cart_abandonment"),
+        ratios=("pct_cancelled", "pct_cart_abandonment", "pct_refund_30d"),
+        money=("gmv", "discount_amount", "net_sales", "avg_order_value", "refund_amount"),
+        counts=(
+            "placed_orders",
+            "valid_orders",
+            "cancelled_orders",
+            "items_per_order",
+            "sessions_with_cart",
+            "abandoned_cart_sessions",
+            "active_listings",
+            "price_changes",
+        ),
+        ordered_pairs=(
+            ("placed_orders", "valid_orders", "valid orders are a subset of placed orders"),
+            ("placed_orders", "cancelled_orders", "cancelled orders are a subset of placed orders"),
+            (
+                "sessions_with_cart",
+                "abandoned_cart_sessions",
+                "abandoned carts are a subset of carts",
+            ),
+            ("gmv", "net_sales", "net sales never exceed GMV"),
+        ),
+        no_attainment=frozenset({"pct_cart_abandonment"}),
+        extras=(net_sales_reconciliation,),
+    ),
+)
