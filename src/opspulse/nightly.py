@@ -121,12 +121,25 @@ def audit_raw(ds: date, run_id: str) -> dict:
 def build_marts(ds: date, run_id: str) -> dict:
     """``dbt build`` (seeds, models and data tests) over the build database.
 
-    dbt unit tests check formulas, not data: they run in the test suite, not every night.
+    Incremental models recompute the run's day and the lookback window before it (var
+    ``ds``; ``OPSPULSE_LOOKBACK_DAYS``). dbt unit tests check formulas, not data: they run in
+    the test suite, not every night.
     """
+    import json
+
     from opspulse.warehouse.transform import run_dbt
 
     cfg = _cfg()
-    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], settings=cfg)
+    result = run_dbt(
+        [
+            "build",
+            "--exclude-resource-type",
+            "unit_test",
+            "--vars",
+            json.dumps({"ds": ds.isoformat()}),
+        ],
+        settings=cfg,
+    )
     log.info(
         "dbt: %d models, %d tests, %d unit tests, %d seeds in %.1fs",
         result.models,

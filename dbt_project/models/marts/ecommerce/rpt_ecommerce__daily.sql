@@ -6,29 +6,36 @@
     'pct_cart_abandonment': 'double',
 } -%}
 
+{#- days read before the first recomputed day: a 30-day refund window, then 7-day trends -#}
+{%- set history_days = 37 -%}
+
 with
 
 dates as (
 
     select * from {{ ref('dim_dates') }}
+    where date_day >= {{ report_read_from(history_days) }}
 
 ),
 
 orders as (
 
     select * from {{ ref('fct_orders') }}
+    where ordered_date >= {{ report_read_from(history_days) }}
 
 ),
 
 sessions as (
 
     select * from {{ ref('fct_web_sessions') }}
+    where session_date >= {{ report_read_from(history_days) }}
 
 ),
 
 payments as (
 
     select * from {{ ref('fct_payments') }}
+    where paid_date >= {{ report_read_from(history_days) }}
 
 ),
 
@@ -204,6 +211,7 @@ final as (
         {{ kpi_trend_columns_typed(headline_kpis) }}
 
     from trended
+    where report_date >= {{ report_start_date() }}
 
 )
 
