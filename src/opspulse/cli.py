@@ -97,6 +97,19 @@ def _cmd_airflow(args) -> int:
     return subprocess.call([airflow_executable(), *args.airflow_args], env=airflow_env())
 
 
+def _cmd_dbt(args) -> int:
+    import subprocess
+
+    from opspulse.warehouse.transform import dbt_command, dbt_env
+
+    cfg = settings_mod.load()
+    dbt_args = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
+    if not dbt_args:
+        print("usage: opspulse dbt <dbt arguments>, e.g. opspulse dbt build --full-refresh")
+        return 2
+    return subprocess.call(dbt_command(dbt_args, cfg), env=dbt_env(cfg), cwd=cfg.dbt_project_dir)
+
+
 def _cmd_smtp_sink(args) -> int:
     from opspulse.reports import sink
 
@@ -198,6 +211,14 @@ def build_parser() -> argparse.ArgumentParser:
     af = sub.add_parser("airflow", help="the airflow CLI with opspulse's environment")
     af.add_argument("airflow_args", nargs=argparse.REMAINDER)
     af.set_defaults(func=_cmd_airflow)
+
+    dbt = sub.add_parser(
+        "dbt",
+        help="dbt on the build database with opspulse's settings "
+        "(e.g. opspulse dbt build --full-refresh)",
+    )
+    dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    dbt.set_defaults(func=_cmd_dbt)
 
     sink = sub.add_parser("smtp-sink", help="local SMTP server keeping .eml files")
     sink.add_argument("--outbox", default=None)

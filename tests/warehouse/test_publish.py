@@ -42,7 +42,7 @@ def test_publish_copies_only_the_marts_schema(opspulse_home):
 
     result = publish(date(2026, 11, 1), "run-1", settings=cfg)
 
-    assert result.tables == {"marts.rpt_ecommerce__daily": 1}
+    assert result.tables == {"marts.rpt_ecommerce__daily": 1, "marts.kpi_history": 1}
     assert read_published(cfg) == 100.0
     assert published_ds(cfg) == date(2026, 11, 1)
     assert not cfg.marts_db.with_name("marts.duckdb.next").exists()
@@ -134,3 +134,31 @@ def test_publish_refuses_an_empty_build(opspulse_home):
     with pytest.raises(RuntimeError, match="nothing to publish"):
         publish(date(2026, 11, 1), "run-1", settings=cfg)
     assert not cfg.marts_db.exists()
+
+
+def _history(cfg) -> list[tuple]:
+    con = duckdb.connect(str(cfg.marts_db), read_only=True)
+    try:
+        return con.execute(
+            "select as_of_date, report_date, role, kpi, dimension, value, run_id "
+            "from marts.kpi_history order by all"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_kpi_history_appends_only_new_or_restated_values(opspulse_home):
+    cfg = opspulse_home
+    first, second = date(2026, 11, 1), date(2026, 11, 2)
+    build_marts(cfg, 100.0)
+    publish(first, "run-1", settings=cfg)
+    row = (first, first, "ecommerce", "net_sales", "total", 100.0, "run-1")
+    assert _history(cfg) == [row]
+
+    publish(first, "rerun", settings=cfg)
+    assert _history(cfg) == [row], "a re-run with the same numbers appends nothing"
+
+    build_marts(cfg, 90.0)
+    publish(second, "run-2", settings=cfg)
+    restated = (second, first, "ecommerce", "net_sales", "total", 90.0, "run-2")
+    assert _history(cfg) == [row, restated], "a late correction is kept beside the old value"

@@ -14,7 +14,8 @@ priced as (
         product_id,
         quantity,
         unit_price,
-        quantity * unit_price as gmv
+        quantity * unit_price as gmv,
+        loaded_at
 
     from order_items
 

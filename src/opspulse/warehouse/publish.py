@@ -9,7 +9,8 @@ the last good version in place (the half-written ``.next`` is removed by the nex
 
 Analysts open ``marts.duckdb`` (read-only) and query ``marts.rpt_ecommerce__daily``: the
 build's ``marts`` schema is published as the file's default schema, and the file's catalog
-is named ``marts``. Publication metadata is in ``meta.publication``.
+is named ``marts``. Publication metadata is in ``meta.publication``; ``kpi_history`` (see
+:mod:`opspulse.warehouse.kpi_history`) is carried forward from the previous publication.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from opspulse import settings as settings_mod
+from opspulse.warehouse import kpi_history
 from opspulse.warehouse.connection import connect
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,19 @@ def publish(
             tables[f"{schema}.{table}"] = con.execute(
                 f'select count(*) from "{db}".{target_schema}."{table}"'
             ).fetchone()[0]
+        appended = kpi_history.write(
+            con,
+            target=db,
+            build="build",
+            previous=target,
+            ds=ds,
+            run_id=run_id,
+            published_at=published_at,
+        )
+        tables[f"marts.{kpi_history.TABLE}"] = con.execute(
+            f'select count(*) from "{db}".main.{kpi_history.TABLE}'
+        ).fetchone()[0]
+        log.info("kpi_history: %d new or restated values", appended)
         con.execute(f'create schema if not exists "{db}".meta')
         con.execute(
             f'create table "{db}".meta.publication as select ?::date as ds, ? as run_id, '

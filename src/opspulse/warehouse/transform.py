@@ -56,14 +56,11 @@ def _dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def run_dbt(
-    args: list[str], *, settings: settings_mod.Settings | None = None, quiet: bool = False
-) -> DbtResult:
-    """Run ``dbt <args>`` against the build database and summarise run_results.json."""
-    cfg = settings or settings_mod.load()
+def dbt_command(args: list[str], cfg: settings_mod.Settings) -> list[str]:
+    """``dbt <args>`` on opspulse's project, profile, target and log paths."""
     cfg.dbt_target_dir.mkdir(parents=True, exist_ok=True)
     cfg.dbt_log_dir.mkdir(parents=True, exist_ok=True)
-    command = [
+    return [
         _dbt_executable(),
         *args,
         "--project-dir",
@@ -75,6 +72,14 @@ def run_dbt(
         "--log-path",
         str(cfg.dbt_log_dir),
     ]
+
+
+def run_dbt(
+    args: list[str], *, settings: settings_mod.Settings | None = None, quiet: bool = False
+) -> DbtResult:
+    """Run ``dbt <args>`` against the build database and summarise run_results.json."""
+    cfg = settings or settings_mod.load()
+    command = dbt_command(args, cfg)
     log.info("running %s", " ".join(command))
     proc = subprocess.Popen(
         command,

@@ -6,9 +6,11 @@ order_items as (
 
 ),
 
+{# lines are rebuilt with their order, which carries the status they depend on #}
 orders as (
 
     select * from {{ ref('fct_orders') }}
+    where {{ loaded_since_last_run('source_loaded_at') }}
 
 ),
 
@@ -24,10 +26,11 @@ final as (
         orders.is_valid as is_valid_order,
         order_items.quantity,
         order_items.unit_price,
-        order_items.gmv
+        order_items.gmv,
+        orders.source_loaded_at
 
     from order_items
-    left join orders
+    inner join orders
         on order_items.order_id = orders.order_id
 
 )

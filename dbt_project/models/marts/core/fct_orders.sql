@@ -1,20 +1,55 @@
 with
 
-orders as (
+staged_orders as (
 
     select * from {{ ref('stg_shop__orders') }}
 
 ),
 
-order_items as (
+staged_order_items as (
 
     select * from {{ ref('int_order_items_priced') }}
+
+),
+
+staged_payments as (
+
+    select * from {{ ref('stg_shop__payments') }}
+
+),
+
+{# an order is rebuilt when its own record, a line or a payment of it was loaded since the last build #}
+changed_orders as (
+
+    select order_id from staged_orders
+    where {{ loaded_since_last_run('loaded_at') }}
+    union
+    select order_id from staged_order_items
+    where {{ loaded_since_last_run('loaded_at') }}
+    union
+    select order_id from staged_payments
+    where {{ loaded_since_last_run('loaded_at') }}
+
+),
+
+orders as (
+
+    select * from staged_orders
+    where order_id in (select changed_orders.order_id from changed_orders)
+
+),
+
+order_items as (
+
+    select * from staged_order_items
+    where order_id in (select changed_orders.order_id from changed_orders)
 
 ),
 
 payments as (
 
     select * from {{ ref('fct_payments') }}
+    where order_id in (select changed_orders.order_id from changed_orders)
 
 ),
 
@@ -24,7 +59,8 @@ order_items_summed as (
         order_id,
         sum(gmv) as gmv,
         count(*) as item_count,
-        cast(sum(quantity) as bigint) as units
+        cast(sum(quantity) as bigint) as units,
+        max(loaded_at) as loaded_at
 
     from order_items
     group by order_id
@@ -36,7 +72,8 @@ payments_summed as (
     select
         order_id,
         sum(charge_amount) as charged_amount,
-        sum(refund_amount) as refund_amount
+        sum(refund_amount) as refund_amount,
+        max(source_loaded_at) as loaded_at
 
     from payments
     group by order_id
@@ -52,7 +89,10 @@ joined as (
         coalesce(order_items_summed.units, 0) as units,
         coalesce(payments_summed.charged_amount, 0) as charged_amount,
         coalesce(payments_summed.refund_amount, 0) as refund_amount,
-        orders.status not in ('cancelled', 'unavailable') as is_valid
+        orders.status not in ('cancelled', 'unavailable') as is_valid,
+        greatest(
+            orders.loaded_at, order_items_summed.loaded_at, payments_summed.loaded_at
+        ) as source_loaded_at
 
     from orders
     left join order_items_summed
@@ -103,7 +143,8 @@ final as (
         shipped_at,
         delivered_at,
         cancelled_at,
-        updated_at
+        updated_at,
+        source_loaded_at
 
     from joined
 

@@ -3,6 +3,7 @@ with
 payments as (
 
     select * from {{ ref('stg_shop__payments') }}
+    where {{ loaded_since_last_run('loaded_at') }}
 
 ),
 
@@ -18,7 +19,8 @@ final as (
         case when payment_type = 'charge' then amount else 0 end as charge_amount,
         case when payment_type = 'refund' then amount else 0 end as refund_amount,
         paid_date,
-        paid_at
+        paid_at,
+        loaded_at as source_loaded_at
 
     from payments
 

@@ -1,14 +1,39 @@
 with
 
-sessions as (
+staged_sessions as (
 
     select * from {{ ref('stg_web__sessions') }}
 
 ),
 
-orders as (
+all_orders as (
 
     select * from {{ ref('fct_orders') }}
+
+),
+
+{# a session is rebuilt when it was loaded, or an order naming it changed, since the last build #}
+changed_sessions as (
+
+    select session_id from staged_sessions
+    where loaded_at > {{ loaded_watermark() }}
+    union
+    select session_id from all_orders
+    where source_loaded_at > {{ loaded_watermark() }} and session_id is not null
+
+),
+
+sessions as (
+
+    select * from staged_sessions
+    where session_id in (select changed_sessions.session_id from changed_sessions)
+
+),
+
+orders as (
+
+    select * from all_orders
+    where session_id in (select changed_sessions.session_id from changed_sessions)
 
 ),
 
@@ -17,7 +42,8 @@ orders_per_session as (
     select
         session_id,
         count(*) as orders,
-        count(*) filter (where is_valid) as valid_orders
+        count(*) filter (where is_valid) as valid_orders,
+        max(source_loaded_at) as source_loaded_at
 
     from orders
     where session_id is not null
@@ -44,7 +70,8 @@ final as (
         coalesce(orders_per_session.valid_orders, 0) > 0 as has_valid_order,
         sessions.session_date,
         sessions.started_at,
-        sessions.ended_at
+        sessions.ended_at,
+        greatest(sessions.loaded_at, orders_per_session.source_loaded_at) as source_loaded_at
 
     from sessions
     left join orders_per_session
