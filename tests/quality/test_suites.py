@@ -153,3 +153,11 @@ def test_per_source_extras_name_contract_columns() -> None:
     for name, pairs in suites.RAW_ORDERED_PAIRS.items():
         columns = contracts.get(name).column_names
         assert {c for p in pairs for c in (p.later, p.earlier)} <= set(columns), name
+
+
+def test_every_mart_an_email_reads_has_a_suite() -> None:
+    from opspulse.reports.roles import ROLES
+
+    specs = suites.mart_specs()
+    missing = [m for role in ROLES.values() for m in role.marts if m.split(".", 1)[1] not in specs]
+    assert not missing, f"marts read by an email without a quality suite: {missing}"

@@ -26,6 +26,7 @@ RECIPIENTS = {
 @pytest.fixture
 def send(marts_db, build_db, recipients_file, smtp_conn, home):
     def send(**kwargs):
+        kwargs.setdefault("roles", list(RECIPIENTS))  # the roles the fixture marts cover
         return send_reports(
             DS,
             marts_db=marts_db,
@@ -252,6 +253,7 @@ def test_missing_day_fails_each_role_with_a_clear_error(
             build_db=build_db,
             conn_id=smtp_conn,
             recipients_file=recipients_file,
+            roles=list(RECIPIENTS),
         )
     message = str(caught.value)
     assert "no row for report_date 2026-12-01 in marts.rpt_ecommerce__daily" in message

@@ -1,0 +1,138 @@
+"""The end-to-end world, shared by every e2e module (through the ``world`` fixture): one small demo world and three runs of
+the real nightly DAG through `airflow dags test`, with real SMTP on 127.0.0.1.
+
+1. a clean first run for day D (loads the whole history, publishes, emails every role);
+2. the same day again (nothing reloaded, identical marts, no second email);
+3. day D+1 with a defect planted in its orders file (null customer ids): the raw gate
+   fails, nothing new is published, no stakeholder email, the data team is alerted.
+
+So after the session fixture, the published marts hold day D from run 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from opspulse import settings
+from opspulse.airflow_env import airflow_env, airflow_executable
+from opspulse.nightly import DUCKDB_POOL
+
+START, DAY = date(2026, 10, 20), date(2026, 11, 12)
+NEXT_DAY = DAY + timedelta(days=1)
+
+
+@dataclass
+class Run:
+    code: int
+    log: str
+    new_mail: list[Path]
+    marts_fingerprint: str | None
+    published_ds: date | None
+
+
+@dataclass
+class World:
+    cfg: settings.Settings
+    runs: dict[str, Run] = field(default_factory=dict)
+    day: date = DAY
+    """The day the first (clean) run reported on and published."""
+
+
+def marts_fingerprint(cfg) -> str | None:
+    """A hash of every published table's content (publication metadata aside)."""
+    if not cfg.marts_db.exists():
+        return None
+    con = duckdb.connect(str(cfg.marts_db), read_only=True)
+    try:
+        digest = hashlib.sha256()
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where schema_name <> 'meta' order by 1, 2"
+        ).fetchall()
+        for schema, table in tables:
+            rows = con.execute(f'select * from {schema}."{table}" order by all').fetchall()
+            digest.update(f"{schema}.{table}:{rows!r}".encode())
+        return digest.hexdigest()
+    finally:
+        con.close()
+
+
+def published_ds(cfg) -> date | None:
+    from opspulse.warehouse.publish import published_ds as read
+
+    return read(cfg)
+
+
+def plant_null_customer_ids(cfg, day: date, rows_to_break: int = 3) -> None:
+    path = cfg.landing_dir / "orders" / day.isoformat() / "orders.csv"
+    with path.open(newline="") as fh:
+        table = list(csv.reader(fh))
+    column = table[0].index("customer_id")
+    for row in table[1 : 1 + rows_to_break]:
+        row[column] = ""
+    with path.open("w", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(table)
+
+
+def build_world(tmp_path_factory) -> World:
+    from opspulse.demo import generate
+    from opspulse.reports.sink import start_sink
+
+    home = tmp_path_factory.mktemp("e2e") / "home"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("OPSPULSE_HOME", str(home))
+    cfg = settings.load()
+    generate(START, NEXT_DAY, cfg.landing_dir, scale=0.05, seed=7)
+    plant_null_customer_ids(cfg, NEXT_DAY)
+
+    port = _free_port()
+    env = airflow_env(cfg, smtp_port=port)
+    cfg.airflow_home.mkdir(parents=True)
+    for args in (["db", "migrate"], ["pools", "set", DUCKDB_POOL, "1", "duckdb"]):
+        done = subprocess.run(
+            [airflow_executable(), *args], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+    sink = start_sink(cfg.outbox_dir, "127.0.0.1", port)
+    result = World(cfg=cfg)
+    try:
+        for name, day in (("first", DAY), ("rerun", DAY), ("defect", NEXT_DAY)):
+            before = set(cfg.outbox_dir.glob("*.eml"))
+            logical = (day + timedelta(days=1)).isoformat()
+            done = subprocess.run(
+                [airflow_executable(), "dags", "test", "opspulse_nightly", logical],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            log_file = home / f"airflow-{name}.log"
+            log_file.write_text(done.stdout + done.stderr)
+            result.runs[name] = Run(
+                code=done.returncode,
+                log=done.stdout + done.stderr,
+                new_mail=sorted(set(cfg.outbox_dir.glob("*.eml")) - before),
+                marts_fingerprint=marts_fingerprint(cfg),
+                published_ds=published_ds(cfg),
+            )
+    finally:
+        sink.stop()
+        mp.undo()
+    return result
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
