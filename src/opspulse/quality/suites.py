@@ -47,6 +47,8 @@ TIMESTAMP_SLACK_DAYS = 1
 ANOMALY_WINDOW_DAYS = 28
 ANOMALY_MIN_HISTORY_DAYS = 14
 ANOMALY_STDDEVS = 3
+ANOMALY_ABS_TOLERANCE = 1e-9
+"""A flat history has a standard deviation of 0: float rounding alone must not warn."""
 RECONCILIATION_TOLERANCE = 0.01
 
 
@@ -280,7 +282,10 @@ select
 from day_row, history_stats
 where history_stats.days_observed >= {ANOMALY_MIN_HISTORY_DAYS}
   and abs(day_row.kpi_value - history_stats.trailing_mean)
-      > {ANOMALY_STDDEVS} * coalesce(history_stats.trailing_stddev, 0)
+      > greatest(
+          {ANOMALY_STDDEVS} * coalesce(history_stats.trailing_stddev, 0),
+          {ANOMALY_ABS_TOLERANCE} * greatest(1, abs(history_stats.trailing_mean))
+      )
 """
     rule = (
         f"{kpi} within {ANOMALY_STDDEVS} standard deviations of its trailing "

@@ -22,7 +22,6 @@ import jinja2
 
 from opspulse.reports.formatting import (
     NA,
-    NO_CHANGE,
     Change,
     format_attainment,
     format_change,
@@ -49,17 +48,21 @@ class TileView:
     column: str
     label: str
     value: str
-    vs_day: Change
-    vs_7d: Change
+    vs_day: Change | None
+    vs_7d: Change | None
+    """None for a tile without trend (a text KPI such as the top sales channel)."""
     attainment: Change | None
     """None when the KPI has no target (no target column, or a NULL target)."""
 
     @property
     def text_line(self) -> str:
-        parts = [f"{self.vs_day.text} vs yesterday", f"{self.vs_7d.text} vs 7-day avg"]
+        parts = []
+        if self.vs_day is not None and self.vs_7d is not None:
+            parts += [f"{self.vs_day.text} vs yesterday", f"{self.vs_7d.text} vs 7-day avg"]
         if self.attainment is not None:
             parts.append(f"{self.attainment.text} of target")
-        return f"{self.label}: {self.value} ({'; '.join(parts)})"
+        trend = f" ({'; '.join(parts)})" if parts else ""
+        return f"{self.label}: {self.value}{trend}"
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def tile_view(reading: TileReading) -> TileView:
         vs_day = format_change(reading.value, reading.prev_day, t.kind, up_is_good=t.up_is_good)
         vs_7d = format_change(reading.value, reading.avg_7d, t.kind, up_is_good=t.up_is_good)
     else:
-        vs_day = vs_7d = NO_CHANGE
+        vs_day = vs_7d = None
     has_target = reading.target is not None or reading.pct_of_target is not None
     attainment = (
         format_attainment(reading.pct_of_target, up_is_good=t.up_is_good) if has_target else None

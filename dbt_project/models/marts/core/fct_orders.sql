@@ -18,7 +18,7 @@ staged_payments as (
 
 ),
 
-{# an order is rebuilt when its own record, a line or a payment of it was loaded since the last build #}
+{# an order is rebuilt when its record, a line or a payment of it was loaded since the last build #}
 changed_orders as (
 
     select order_id from staged_orders

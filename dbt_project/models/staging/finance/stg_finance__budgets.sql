@@ -25,8 +25,6 @@ renamed as (
         category,
         amount,
 
-
-
         _ds as exported_date,
         _loaded_at as loaded_at
 

@@ -26,8 +26,6 @@ renamed as (
         amount,
         order_id,
 
-
-
         _ds as exported_date,
         _loaded_at as loaded_at
 

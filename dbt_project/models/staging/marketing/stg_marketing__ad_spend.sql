@@ -26,8 +26,6 @@ renamed as (
         clicks,
         spend,
 
-
-
         _ds as exported_date,
         _loaded_at as loaded_at
 

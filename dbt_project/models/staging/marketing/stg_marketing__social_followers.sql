@@ -26,8 +26,6 @@ renamed as (
         followers_gained,
         followers_lost,
 
-
-
         _ds as exported_date,
         _loaded_at as loaded_at
 

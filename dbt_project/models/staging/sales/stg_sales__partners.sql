@@ -28,7 +28,6 @@ renamed as (
         signed_date,
         is_active,
 
-
         updated_at,
 
         _ds as exported_date,

@@ -25,7 +25,6 @@ renamed as (
         hired_date,
         is_active,
 
-
         updated_at,
 
         _ds as exported_date,

@@ -28,7 +28,6 @@ renamed as (
         net_sales_target,
         new_customers_target,
 
-
         updated_at,
 
         _ds as exported_date,

@@ -29,8 +29,6 @@ renamed as (
         units_shipped,
         unit_cost,
 
-
-
         _ds as exported_date,
         _loaded_at as loaded_at
 
