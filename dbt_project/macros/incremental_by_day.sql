@@ -77,11 +77,3 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# The newest source load an incremental fact already holds (its source_loaded_at), as SQL #}
-{% macro loaded_watermark(watermark_column='source_loaded_at') -%}
-    {%- if is_incremental() -%}
-        (select coalesce(max({{ watermark_column }}), timestamp '1900-01-01') from {{ this }})
-    {%- else -%}
-        timestamp '1900-01-01'
-    {%- endif -%}
-{%- endmacro %}

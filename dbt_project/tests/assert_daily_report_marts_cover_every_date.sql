@@ -1,4 +1,24 @@
-{# each daily report mart has exactly one row per dim_dates day, no more and no fewer #}
+{#
+    each daily report mart of the business roles has exactly one row per dim_dates day, no more
+    and no fewer (rpt_data__daily reports pipeline runs, not business days, and is left out)
+#}
+{%- set daily_marts = [
+    'rpt_product__daily',
+    'rpt_process__daily',
+    'rpt_supply_chain__daily',
+    'rpt_website__daily',
+    'rpt_ecommerce__daily',
+    'rpt_social__daily',
+    'rpt_livestream__daily',
+    'rpt_sales__daily',
+    'rpt_users__daily',
+    'rpt_content__daily',
+    'rpt_marketing__daily',
+    'rpt_privacy__daily',
+    'rpt_finance__daily',
+    'rpt_service__daily',
+] -%}
+
 with
 
 dates as (
@@ -7,39 +27,24 @@ dates as (
 
 ),
 
-ecommerce as (
-
-    select * from {{ ref('rpt_ecommerce__daily') }}
-
-),
-
-users as (
-
-    select * from {{ ref('rpt_users__daily') }}
-
-),
-
 report_dates as (
 
-    select
-        'rpt_ecommerce__daily' as report_mart,
-        report_date
-    from ecommerce
-
-    union all
-
-    select
-        'rpt_users__daily' as report_mart,
-        report_date
-    from users
+    {% for mart in daily_marts %}
+        select
+            '{{ mart }}' as report_mart,
+            report_date
+        from {{ ref(mart) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
 report_marts as (
 
-    select 'rpt_ecommerce__daily' as report_mart
-    union all
-    select 'rpt_users__daily' as report_mart
+    {% for mart in daily_marts %}
+        select '{{ mart }}' as report_mart
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from opspulse.quality import QualityGateFailed, audit, enforce
+from opspulse.quality import QualityGateFailed, audit, enforce, suites
 from opspulse.sources import contracts
 
 NOT_NULL = "expect_column_values_to_not_be_null"

@@ -85,6 +85,33 @@ insert into rpt_users__daily values
 ('2026-11-27', 45, 2135, 100, 35, 0.4175, 3, 0.0125, 313.42, 21, 19, 4.4,
  39, 41.5, 45, 1.0, 2120, 2116.25, 2000, 1.0675, 0.415, 0.41369, 0.4, 1.04375,
  null, 4.266667, 4.5, 0.977778);
+
+create table rpt_users__rfm_segments (
+    report_date date, segment varchar, segment_rank integer, customers bigint,
+    pct_customers double, revenue decimal(18, 2), avg_recency_days double,
+    avg_frequency double, avg_monetary double, avg_recency_score double,
+    avg_frequency_score double, avg_monetary_score double
+);
+insert into rpt_users__rfm_segments values
+('2026-11-27', 'champions', 1, 20, 0.2, 9000.00, 8.5, 3.1, 450.0, 4.6, 4.5, 4.2),
+('2026-11-27', 'loyal', 2, 10, 0.1, 3000.00, 30.2, 2.4, 300.0, 3.0, 4.2, 3.9),
+('2026-11-27', 'new', 3, 25, 0.25, 2000.00, 9.0, 1.0, 80.0, 4.5, 1.0, 2.5),
+('2026-11-27', 'potential loyalists', 4, 15, 0.15, 1200.00, 31.0, 1.0, 80.0, 3.0, 1.0, 2.5),
+('2026-11-27', 'at risk', 5, 5, 0.05, 900.00, 55.0, 2.2, 180.0, 1.7, 4.1, 3.8),
+('2026-11-27', 'hibernating', 6, 15, 0.15, 1100.00, 75.0, 1.0, 73.3, 1.0, 1.0, 2.4),
+('2026-11-27', 'others', 7, 10, 0.1, 800.00, 50.0, 1.0, 80.0, 2.0, 1.0, 2.5);
+
+create table rpt_users__cohort_retention (
+    report_date date, cohort_month date, cohort_label varchar, cohort_customers bigint,
+    month_1_customers bigint, pct_retained_month_1 double,
+    month_2_customers bigint, pct_retained_month_2 double,
+    month_3_customers bigint, pct_retained_month_3 double,
+    month_6_customers bigint, pct_retained_month_6 double
+);
+insert into rpt_users__cohort_retention values
+('2026-11-27', '2026-09-01', '2026-09', 40, 10, 0.25, 8, 0.2, 0, null, 0, null),
+('2026-11-27', '2026-10-01', '2026-10', 35, 7, 0.2, 0, null, 0, null, 0, null),
+('2026-11-27', '2026-11-01', '2026-11', 25, 0, null, 0, null, 0, null, 0, null);
 """
 
 

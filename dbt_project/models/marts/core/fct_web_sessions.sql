@@ -16,10 +16,10 @@ all_orders as (
 changed_sessions as (
 
     select session_id from staged_sessions
-    where loaded_at > {{ loaded_watermark() }}
+    where {{ loaded_since_last_run('loaded_at') }}
     union
     select session_id from all_orders
-    where source_loaded_at > {{ loaded_watermark() }} and session_id is not null
+    where {{ loaded_since_last_run('source_loaded_at') }} and session_id is not null
 
 ),
 

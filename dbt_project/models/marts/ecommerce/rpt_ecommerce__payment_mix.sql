@@ -3,6 +3,7 @@ with
 dates as (
 
     select * from {{ ref('dim_dates') }}
+    where date_day >= {{ report_start_date() }}
 
 ),
 
@@ -15,13 +16,15 @@ payments as (
 charges as (
 
     select * from payments
-    where not is_refund
+    where not is_refund and paid_date >= {{ report_start_date() }}
 
 ),
 
+{# every method ever charged (all days), so an incremental run equals a full refresh #}
 payment_methods as (
 
-    select distinct payment_method from charges
+    select distinct payment_method from payments
+    where not is_refund
 
 ),
 

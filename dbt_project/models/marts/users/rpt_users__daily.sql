@@ -5,28 +5,45 @@
     'pct_repeat_purchase': 'double',
     'avg_csat_score': 'double',
 } -%}
-{%- set customer_metrics = [
-    'new_customers', 'repeat_customers', 'net_sales', 'active_customers',
-    'active_customers_90_days_earlier', 'churned_customers',
+{%- set activity_metrics = [
+    'active_customers', 'active_customers_90_days_earlier', 'churned_customers',
 ] -%}
+
+{#- days of customer order days read before the first recomputed day: churn looks at orders
+    up to 119 days old, then 7-day trends -#}
+{%- set history_days = 127 -%}
 
 with
 
 dates as (
 
     select * from {{ ref('dim_dates') }}
+    where date_day >= {{ report_read_from(7) }}
+
+),
+
+{# "ever" KPIs (customers with an order, repeat customers, lifetime value) are counted from
+   every customer's first and second valid order dates and lifetime net sales: one row per
+   customer, read whole, so an incremental run equals a full refresh #}
+customers as (
+
+    select * from {{ ref('dim_customers') }}
 
 ),
 
 customer_order_days as (
 
     select * from {{ ref('int_customer_order_days_sequenced') }}
+    where order_date >= {{ report_read_from(history_days) }}
 
 ),
 
 tickets as (
 
     select * from {{ ref('fct_support_tickets') }}
+    where
+        opened_date >= {{ report_read_from(7) }}
+        or resolved_date >= {{ report_read_from(7) }}
 
 ),
 
@@ -36,37 +53,98 @@ kpi_targets as (
 
 ),
 
-{# Customer states at the end of a day are running sums of dated changes derived from each
-   customer order day: new and repeat customers and net sales change on the order day; a customer
-   is active from an order day until 29 days later or their next order day (+1 then -1); churned
-   while their latest valid order is 90 to 119 days old, the same 30-day window that made them
-   "active 90 days earlier" (the activity changes shifted by 90 days), so churned customers are a
-   subset of those. Every spine day gets a zero change so that each one has a running value. #}
-customer_changes as (
+customer_milestones as (
 
     select
-        order_date as change_date,
-        'new_customers' as metric,
-        cast(is_first_order_day as integer) as change_value
-    from customer_order_days
+        first_valid_order_date as milestone_date,
+        1 as new_customers,
+        0 as repeat_customers
+    from customers
+    where first_valid_order_date is not null
 
     union all
 
     select
-        order_date as change_date,
-        'repeat_customers' as metric,
-        cast(is_first_repeat_day as integer) as change_value
-    from customer_order_days
+        second_valid_order_date as milestone_date,
+        0 as new_customers,
+        1 as repeat_customers
+    from customers
+    where second_valid_order_date is not null
 
-    union all
+),
+
+customer_milestones_daily as (
 
     select
-        order_date as change_date,
-        'net_sales' as metric,
-        net_sales as change_value
-    from customer_order_days
+        milestone_date,
+        sum(new_customers) as new_customers,
+        sum(repeat_customers) as repeat_customers
 
-    union all
+    from customer_milestones
+    group by milestone_date
+
+),
+
+customers_to_date as (
+
+    select
+        dates.date_day as report_date,
+        coalesce(sum(customer_milestones_daily.new_customers), 0) as customers_with_order,
+        coalesce(sum(customer_milestones_daily.repeat_customers), 0) as repeat_customers,
+        coalesce(
+            sum(customer_milestones_daily.new_customers)
+            filter (where customer_milestones_daily.milestone_date = dates.date_day),
+            0
+        ) as new_customers
+
+    from dates
+    left join customer_milestones_daily
+        on dates.date_day >= customer_milestones_daily.milestone_date
+    group by dates.date_day
+
+),
+
+{# net sales to date = lifetime net sales of all customers - net sales placed after the day,
+   so only the days from the first recomputed one on are read #}
+lifetime_net_sales as (
+
+    select coalesce(sum(lifetime_net_sales), 0) as lifetime_net_sales from customers
+
+),
+
+net_sales_daily as (
+
+    select
+        order_date,
+        sum(net_sales) as net_sales
+
+    from customer_order_days
+    group by order_date
+
+),
+
+net_sales_to_date as (
+
+    select
+        dates.date_day as report_date,
+        any_value(lifetime_net_sales.lifetime_net_sales)
+        - coalesce(sum(net_sales_daily.net_sales), 0) as net_sales_to_date
+
+    from dates
+    cross join lifetime_net_sales
+    left join net_sales_daily
+        on dates.date_day < net_sales_daily.order_date
+    group by dates.date_day
+
+),
+
+{# Activity states at the end of a day are running sums of dated changes derived from each
+   customer order day: a customer is active from an order day until 29 days later or their next
+   order day (+1 then -1); churned while their latest valid order is 90 to 119 days old, the
+   same 30-day window that made them "active 90 days earlier" (the activity changes shifted by
+   90 days), so churned customers are a subset of those. An order day's changes cancel out
+   within 120 days, so order days from history_days back give exact states for every day read. #}
+activity_changes as (
 
     select
         order_date as change_date,
@@ -126,27 +204,26 @@ customer_changes as (
 
 ),
 
-customer_changes_daily as (
+activity_changes_daily as (
 
     select
-        {% for metric in customer_metrics -%}
+        {% for metric in activity_metrics -%}
             coalesce(sum(change_value) filter (where metric = '{{ metric }}'), 0) as {{ metric }},
         {% endfor -%}
         change_date
-    from customer_changes
+    from activity_changes
     group by change_date
 
 ),
 
-customers_daily as (
+activity_daily as (
 
     select
-        {% for metric in customer_metrics -%}
-            sum({{ metric }}) over to_date as {{ metric }}_to_date,
+        {% for metric in activity_metrics -%}
+            sum({{ metric }}) over to_date as {{ metric }},
         {% endfor -%}
-        new_customers,
         change_date as report_date
-    from customer_changes_daily
+    from activity_changes_daily
     window to_date as (order by change_date rows between unbounded preceding and current row)
 
 ),
@@ -185,21 +262,24 @@ daily as (
 
     select
         dates.date_day as report_date,
-        customers_daily.new_customers,
-        customers_daily.active_customers_to_date as active_customers,
-        customers_daily.new_customers_to_date as customers_with_order,
-        customers_daily.repeat_customers_to_date as repeat_customers,
-        customers_daily.churned_customers_to_date as churned_customers,
-        customers_daily.active_customers_90_days_earlier_to_date
-            as active_customers_90_days_earlier,
-        customers_daily.net_sales_to_date,
+        customers_to_date.new_customers,
+        activity_daily.active_customers,
+        customers_to_date.customers_with_order,
+        customers_to_date.repeat_customers,
+        activity_daily.churned_customers,
+        activity_daily.active_customers_90_days_earlier,
+        net_sales_to_date.net_sales_to_date,
         coalesce(tickets_opened_daily.tickets_opened, 0) as tickets_opened,
         coalesce(tickets_resolved_daily.tickets_resolved, 0) as tickets_resolved,
         tickets_resolved_daily.avg_csat_score
 
     from dates
-    inner join customers_daily
-        on dates.date_day = customers_daily.report_date
+    inner join customers_to_date
+        on dates.date_day = customers_to_date.report_date
+    inner join net_sales_to_date
+        on dates.date_day = net_sales_to_date.report_date
+    inner join activity_daily
+        on dates.date_day = activity_daily.report_date
     left join tickets_opened_daily
         on dates.date_day = tickets_opened_daily.report_date
     left join tickets_resolved_daily
@@ -249,6 +329,7 @@ final as (
         {{ kpi_trend_columns_typed(headline_kpis) }}
 
     from trended
+    where report_date >= {{ report_start_date() }}
 
 )
 

@@ -1,4 +1,4 @@
-"""E-commerce marts: ranges, subsets and net sales reconciled with ``fct_orders``."""
+"""E-commerce marts: ranges, subsets, net sales reconciled with ``fct_orders``, payment shares."""
 
 import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
@@ -39,6 +39,20 @@ where abs(coalesce(report_net_sales, 0) - orders_net_sales) > {RECONCILIATION_TO
     )
 
 
+def payment_shares_add_up() -> Expectation:
+    query = f"""
+select report_date, sum(pct_payment_value) as total_share from {{batch}}
+group by report_date
+having sum(payment_amount) > 0 and abs(sum(pct_payment_value) - 1) > {RECONCILIATION_TOLERANCE}
+"""
+    rule = "the payment methods' shares of a day with charges add up to 1"
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=query,
+        description=rule,
+        meta={**critical(rule), "column": "pct_payment_value"},
+    )
+
+
 MARTS = (
     MartSpec(
         name="rpt_ecommerce__daily",
@@ -67,5 +81,13 @@ MARTS = (
         ),
         no_attainment=frozenset({"pct_cart_abandonment"}),
         extras=(net_sales_reconciliation,),
+    ),
+    MartSpec(
+        name="rpt_ecommerce__payment_mix",
+        headline=(),
+        grain=("payment_method",),
+        ratios=("pct_payment_value",),
+        money=("payment_amount",),
+        extras=(payment_shares_add_up,),
     ),
 )
