@@ -10,6 +10,7 @@ failure before publish.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import time
 from datetime import UTC, date, datetime
@@ -25,8 +26,9 @@ STAGE_DDL = """
 create schema if not exists ops;
 create table if not exists ops.stage_runs (
     run_id varchar, ds date, stage varchar, status varchar, started_at timestamp,
-    seconds double, error varchar
-)
+    seconds double, error varchar, details varchar
+);
+alter table ops.stage_runs add column if not exists details varchar;
 """
 
 
@@ -45,13 +47,19 @@ def _record(cfg: settings_mod.Settings, row: list) -> None:
     try:
         with connect(cfg.build_db, settings=cfg) as con:
             con.execute(STAGE_DDL)
-            con.execute("insert into ops.stage_runs values (?, ?, ?, ?, ?, ?, ?)", row)
+            con.execute(
+                "insert into ops.stage_runs "
+                "(run_id, ds, stage, status, started_at, seconds, error, details) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
     except Exception:  # recording must never hide the stage's own outcome
         log.exception("could not record the stage outcome in %s", cfg.build_db)
 
 
 def stage(fn):
-    """Record each stage's status, duration and error in ``ops.stage_runs``."""
+    """Record each stage's status, duration, error and returned figures (``details``, JSON)
+    in ``ops.stage_runs``."""
 
     @functools.wraps(fn)
     def wrapper(ds: date, run_id: str):
@@ -62,11 +70,12 @@ def stage(fn):
             out = fn(ds, run_id)
         except BaseException as exc:
             message = f"{type(exc).__name__}: {exc}"[:2000]
-            _record(
-                cfg, [run_id, ds, fn.__name__, "failed", started, time.perf_counter() - t0, message]
-            )
+            elapsed = time.perf_counter() - t0
+            _record(cfg, [run_id, ds, fn.__name__, "failed", started, elapsed, message, None])
             raise
-        _record(cfg, [run_id, ds, fn.__name__, "success", started, time.perf_counter() - t0, None])
+        elapsed = time.perf_counter() - t0
+        details = json.dumps(out, default=str) if isinstance(out, dict) else None
+        _record(cfg, [run_id, ds, fn.__name__, "success", started, elapsed, None, details])
         return out
 
     return wrapper

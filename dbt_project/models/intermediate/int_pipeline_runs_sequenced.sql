@@ -28,6 +28,11 @@ runs as (
         min(started_at) as started_at,
         max(started_at + to_microseconds(cast(duration_seconds * 1e6 as bigint)))
             as ended_at,
+        {# build_marts returns dbt's counts; a failed build has none #}
+        max(cast(json_extract_string(details, '$.models') as bigint))
+            filter (where stage_name = 'build_marts' and is_success) as dbt_models_built,
+        max(cast(json_extract_string(details, '$.tests') as bigint))
+            filter (where stage_name = 'build_marts' and is_success) as dbt_tests_passed, -- noqa: LT02, LT05
     {%- for stage in stages %}
         max(status) filter (where stage_name = '{{ stage }}') as {{ stage }}_status,
         max(duration_seconds) filter (where stage_name = '{{ stage }}') as {{ stage }}_seconds

@@ -141,6 +141,8 @@ daily as (
             previous_runs.{{ stage }}_seconds as prev_run_{{ stage }}_seconds,
         {%- endfor %}
         previous_runs.publish_status as prev_run_publish_status,
+        previous_runs.dbt_models_built as prev_run_dbt_models_built,
+        previous_runs.dbt_tests_passed as prev_run_dbt_tests_passed,
         case when previous_runs.run_id is not null then coalesce(emails_by_run.emails_sent, 0) end
             as prev_run_emails_sent,
         case when previous_runs.run_id is not null then coalesce(emails_by_run.emails_failed, 0) end
@@ -224,6 +226,8 @@ final as (
             cast(prev_run_{{ stage }}_seconds as double) as prev_run_{{ stage }}_seconds,
         {%- endfor %}
         cast(prev_run_publish_status as varchar) as prev_run_publish_status,
+        cast(prev_run_dbt_models_built as bigint) as prev_run_dbt_models_built,
+        cast(prev_run_dbt_tests_passed as bigint) as prev_run_dbt_tests_passed,
         cast(prev_run_emails_sent as bigint) as prev_run_emails_sent,
         cast(prev_run_emails_failed as bigint) as prev_run_emails_failed,
         {{ kpi_trend_columns_typed(headline_kpis) }}

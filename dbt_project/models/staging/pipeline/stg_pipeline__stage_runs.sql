@@ -21,6 +21,7 @@ renamed as (
         status = 'success' as is_success,
         error,
         seconds as duration_seconds,
+        details,
 
         ds as run_date,
         started_at
@@ -38,6 +39,7 @@ renamed as (
         cast(null as boolean) as is_success,
         cast(null as varchar) as error,
         cast(null as double) as duration_seconds,
+        cast(null as varchar) as details,
 
         cast(null as date) as run_date,
         cast(null as timestamp) as started_at
