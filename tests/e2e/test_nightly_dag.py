@@ -49,7 +49,7 @@ def test_each_role_email_arrives_with_the_published_numbers(world):
     from opspulse.reports.roles import ROLES
 
     run = world.runs["first"]
-    messages = [m for m in map(read_mail, run.new_mail) if "data-team" not in str(m["To"])]
+    messages = [m for m in map(read_mail, run.new_mail) if "ALERT" not in str(m["Subject"])]
     assert sorted(role_of(m) for m in messages) == sorted(STAKEHOLDER_ROLES)
     con = duckdb.connect(str(world.cfg.marts_db), read_only=True)
     try:
@@ -58,6 +58,9 @@ def test_each_role_email_arrives_with_the_published_numbers(world):
             assert message.is_multipart()
             text = message.get_body(("plain",)).get_content()
             html = message.get_body(("html",)).get_content()
+            assert "@example.com" not in text.replace(str(message["To"]), "")
+            if not role.restates:
+                continue  # its mart now holds the re-run's records, not the first run's
             row = con.execute(
                 f"select * from marts.{role.mart} where report_date = ?", [DAY]
             ).fetchone()
@@ -69,7 +72,6 @@ def test_each_role_email_arrives_with_the_published_numbers(world):
                 shown = line.split(":", 1)[1].strip().split(" (")[0]
                 assert shown == expected, (role.name, tile.column, line)
                 assert expected in html
-            assert "@example.com" not in text.replace(str(message["To"]), "")
     finally:
         con.close()
 

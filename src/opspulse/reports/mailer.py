@@ -223,6 +223,9 @@ def _send_role(
         sent_values = snapshot.sent_values()
         content_hash = snapshot.content_hash
         plan = ledger.plan_report(day, name, content_hash)
+        if plan.kind == "restatement" and not get_role(name).restates:
+            log.info("%s: already sent for %s; this role is not restated", name, day)
+            return RoleResult(name, "skipped", plan.previous.message_id if plan.previous else None)
         restatement = None
         if plan.kind == "restatement" and plan.previous is not None:
             restatement = restatement_view(

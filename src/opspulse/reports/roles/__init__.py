@@ -92,6 +92,10 @@ class Role:
     mart: str
     tiles: tuple[Tile, ...]
     sections: tuple[Section, ...] = field(default=())
+    restates: bool = True
+    """Whether a changed number after the day's email went out is sent again as a marked
+    restatement. The data role's numbers describe the pipeline's own runs, which a re-run of
+    the day changes by itself; its email goes out once a day."""
 
     @property
     def marts(self) -> tuple[str, ...]:

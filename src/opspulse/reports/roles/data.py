@@ -10,6 +10,7 @@ ROLE = Role(
     name="data",
     title="Data operations",
     mart="rpt_data__daily",
+    restates=False,
     tiles=(
         Tile("pct_data_trust", "Data-trust score", "pct"),
         Tile("pct_expectations_passed", "Expectations passed", "pct"),
