@@ -154,6 +154,20 @@ def test_changed_numbers_go_out_as_a_marked_restatement(send, sink, marts_db, bu
     assert len(sink.files()) == 3
 
 
+def test_a_role_that_is_not_restated_goes_out_once_a_day(send, sink, marts_db, monkeypatch):
+    import dataclasses
+
+    once = {**ROLES, "ecommerce": dataclasses.replace(ROLES["ecommerce"], restates=False)}
+    monkeypatch.setattr(mailer, "get_role", once.__getitem__)
+    send()
+    con = open_marts(marts_db)
+    con.execute("update rpt_ecommerce__daily set net_sales = 13000 where report_date = ?", [DS])
+    con.close()
+    summary = send()
+    assert summary.skipped == ["ecommerce", "users"] and not summary.restated
+    assert len(by_role(sink.messages())["ecommerce"]) == 1
+
+
 class Killed(BaseException):
     """Stands for the process being killed: nothing in the sender catches it."""
 
