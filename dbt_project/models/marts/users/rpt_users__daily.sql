@@ -31,9 +31,15 @@ customers as (
 
 ),
 
-customer_order_days as (
+all_customer_order_days as (
 
     select * from {{ ref('int_customer_order_days_sequenced') }}
+
+),
+
+customer_order_days as (
+
+    select * from all_customer_order_days
     where order_date >= {{ report_read_from(history_days) }}
 
 ),
@@ -104,21 +110,15 @@ customers_to_date as (
 
 ),
 
-{# net sales to date = lifetime net sales of all customers - net sales placed after the day,
-   so only the days from the first recomputed one on are read #}
-lifetime_net_sales as (
-
-    select coalesce(sum(lifetime_net_sales), 0) as lifetime_net_sales from customers
-
-),
-
+{# net sales to date: every valid order placed on or before the day, summed per day first so
+   the whole history costs one row per day #}
 net_sales_daily as (
 
     select
         order_date,
         sum(net_sales) as net_sales
 
-    from customer_order_days
+    from all_customer_order_days
     group by order_date
 
 ),
@@ -127,17 +127,14 @@ net_sales_to_date as (
 
     select
         dates.date_day as report_date,
-        any_value(lifetime_net_sales.lifetime_net_sales)
-        - coalesce(sum(net_sales_daily.net_sales), 0) as net_sales_to_date
+        coalesce(sum(net_sales_daily.net_sales), 0) as net_sales_to_date
 
     from dates
-    cross join lifetime_net_sales
     left join net_sales_daily
-        on dates.date_day < net_sales_daily.order_date
+        on net_sales_daily.order_date <= dates.date_day
     group by dates.date_day
 
 ),
-
 {# Activity states at the end of a day are running sums of dated changes derived from each
    customer order day: a customer is active from an order day until 29 days later or their next
    order day (+1 then -1); churned while their latest valid order is 90 to 119 days old, the

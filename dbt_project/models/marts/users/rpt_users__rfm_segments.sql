@@ -4,17 +4,14 @@
 
 with
 
-{# the days recomputed: from report_start_date(), but at most lookback_days before the run's
-   day (var ds, else the last day of the spine): each day scores every customer, so a full
-   refresh does not rebuild all history #}
+{# the day scored: the run's day (var ds), else the last day of the spine #}
 dates as (
 
     select * from {{ ref('dim_dates') }}
     where
-        date_day >= {{ report_start_date() }}
-        and date_day >= {{ run_day_or(
+        date_day = {{ run_day_or(
             '(select max(all_dates.date_day) from ' ~ ref('dim_dates') ~ ' as all_dates)'
-        ) }} - {{ lookback_days() }}
+        ) }}
 
 ),
 
