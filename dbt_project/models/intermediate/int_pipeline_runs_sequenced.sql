@@ -20,6 +20,20 @@ latest_stage_runs as (
 
 ),
 
+{# build_marts returns dbt's counts; a failed build has none #}
+dbt_counts as (
+
+    select
+        run_id,
+        max(cast(json_extract_string(details, '$.models') as bigint)) as dbt_models_built,
+        max(cast(json_extract_string(details, '$.tests') as bigint)) as dbt_tests_passed
+
+    from latest_stage_runs
+    where stage_name = 'build_marts' and is_success
+    group by run_id
+
+),
+
 runs as (
 
     select
@@ -28,11 +42,6 @@ runs as (
         min(started_at) as started_at,
         max(started_at + to_microseconds(cast(duration_seconds * 1e6 as bigint)))
             as ended_at,
-        {# build_marts returns dbt's counts; a failed build has none #}
-        max(cast(json_extract_string(details, '$.models') as bigint))
-            filter (where stage_name = 'build_marts' and is_success) as dbt_models_built,
-        max(cast(json_extract_string(details, '$.tests') as bigint))
-            filter (where stage_name = 'build_marts' and is_success) as dbt_tests_passed, -- noqa: LT02, LT05
     {%- for stage in stages %}
         max(status) filter (where stage_name = '{{ stage }}') as {{ stage }}_status,
         max(duration_seconds) filter (where stage_name = '{{ stage }}') as {{ stage }}_seconds
@@ -41,6 +50,19 @@ runs as (
 
     from latest_stage_runs
     group by run_id
+
+),
+
+runs_counted as (
+
+    select
+        runs.*,
+        dbt_counts.dbt_models_built,
+        dbt_counts.dbt_tests_passed
+
+    from runs
+    left join dbt_counts
+        on runs.run_id = dbt_counts.run_id
 
 ),
 
@@ -63,7 +85,7 @@ sequenced as (
         row_number() over (partition by run_date order by started_at desc, run_id desc) = 1
             as is_latest_run_of_day
 
-    from runs
+    from runs_counted
 
 )
 

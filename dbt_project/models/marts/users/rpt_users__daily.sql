@@ -131,7 +131,7 @@ net_sales_to_date as (
 
     from dates
     left join net_sales_daily
-        on net_sales_daily.order_date <= dates.date_day
+        on dates.date_day >= net_sales_daily.order_date
     group by dates.date_day
 
 ),
