@@ -50,6 +50,12 @@ PIPELINE_RECORDS = "table_name like 'rpt_data\\_\\_%' escape '\\'"
 """The data role's marts: they report the pipeline's own runs, which a re-run adds to."""
 
 
+def _stable(value):
+    """A double to 12 significant digits: DuckDB sums doubles in parallel, so the last bit of
+    a sum can differ between two builds of the same data."""
+    return float(f"{value:.12g}") if isinstance(value, float) else value
+
+
 def marts_fingerprint(cfg) -> str | None:
     """A hash of every published business table's content (publication metadata and the
     data role's records of the runs themselves aside)."""
@@ -64,7 +70,8 @@ def marts_fingerprint(cfg) -> str | None:
         ).fetchall()
         for schema, table in tables:
             where = "where role <> 'data'" if table == "kpi_history" else ""
-            rows = con.execute(f'select * from {schema}."{table}" {where} order by all').fetchall()
+            query = f'select * from {schema}."{table}" {where} order by all'
+            rows = [tuple(map(_stable, row)) for row in con.execute(query).fetchall()]
             digest.update(f"{schema}.{table}:{rows!r}".encode())
         return digest.hexdigest()
     finally:

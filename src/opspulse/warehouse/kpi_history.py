@@ -23,6 +23,9 @@ import duckdb
 log = logging.getLogger(__name__)
 
 TABLE = "kpi_history"
+RELATIVE_TOLERANCE = 1e-9
+"""A value counts as changed beyond this: DuckDB sums doubles in parallel, so two builds of
+the same data can differ in the last bit."""
 DIMENSION_TOTAL = "total"
 """The dimension of a role's daily headline KPIs (one value per day for the company)."""
 
@@ -119,7 +122,11 @@ def write(
             and current_values.kpi = latest.kpi
             and current_values.dimension = latest.dimension
             and current_values.report_date = latest.report_date
-        where latest.report_date is null or current_values.value is distinct from latest.value
+        where
+            latest.report_date is null
+            or (current_values.value is null) <> (latest.value is null)
+            or abs(current_values.value - latest.value)
+                > {RELATIVE_TOLERANCE} * greatest(1, abs(latest.value))
         """,
         [ds, run_id, published_at],
     )
