@@ -119,10 +119,12 @@ def ensure_airflow(cfg: settings_mod.Settings, env: dict[str, str]) -> None:
         run_airflow(["pools", "set", DUCKDB_POOL, "1", "one DuckDB writer at a time"], env)
 
 
-def free_port(preferred: int) -> int:
-    with socket.socket() as s:
-        if s.connect_ex(("127.0.0.1", preferred)) != 0:
-            return preferred
+def free_port(preferred: int | None = None) -> int:
+    """``preferred`` if nothing listens on it on 127.0.0.1, else any free port."""
+    if preferred is not None:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", preferred)) != 0:
+                return preferred
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -24,6 +24,7 @@ import pytest
 from opspulse import settings
 from opspulse.airflow_env import airflow_env, airflow_executable
 from opspulse.nightly import DUCKDB_POOL
+from opspulse.quickstart import free_port
 
 START, DAY = date(2026, 10, 20), date(2026, 11, 12)
 NEXT_DAY = DAY + timedelta(days=1)
@@ -106,7 +107,7 @@ def build_world(tmp_path_factory) -> World:
     generate(START, NEXT_DAY, cfg.landing_dir, scale=0.05, seed=7)
     plant_null_customer_ids(cfg, NEXT_DAY)
 
-    port = _free_port()
+    port = free_port()
     env = airflow_env(cfg, smtp_port=port)
     cfg.airflow_home.mkdir(parents=True)
     for args in (["db", "migrate"], ["pools", "set", DUCKDB_POOL, "1", "duckdb"]):
@@ -141,11 +142,3 @@ def build_world(tmp_path_factory) -> World:
         sink.stop()
         mp.undo()
     return result
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import json
-import socket
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from opspulse.quickstart import free_port
 from opspulse.reports.sink import start_sink
 
 DAYS = ("2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27")
@@ -129,12 +129,6 @@ def build_marts_db(path: Path) -> Path:
     finally:
         con.close()
     return path
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 RECIPIENTS_TOML = """
