@@ -16,14 +16,34 @@ tests can point a run at a temporary data directory). Runtime data always lives 
 | ``OPSPULSE_SHIPPING_SLA_HOURS``| ``48``                      | process role's shipping SLA              |
 | ``OPSPULSE_LOOKBACK_DAYS``     | ``3``                       | days re-derived for late-arriving data   |
 | ``OPSPULSE_REJECT_THRESHOLD``  | ``0.01``                    | share of rejected rows that quarantines a file |
+| ``OPSPULSE_CURRENCY``          | ``USD``                     | ISO 4217 code of every displayed amount  |
+| ``OPSPULSE_LOCALE``            | ``en_US``                   | how numbers and amounts are written      |
+| ``OPSPULSE_START_DATE``        | ``2000-01-01``              | first day the nightly DAG may process    |
+
+**The company file.** What differs between companies lives in ``<config>/company.toml``
+(written by ``opspulse init``), read here and nowhere else; an environment variable above
+wins over the file. Its tables::
+
+    [company]            name, timezone, currency, locale, start_date
+    [sources]            <source> = "daily" | "on_change" | "absent": the sources the
+                         company delivers and how often (default: every source with a
+                         landing folder, at its contract's cadence)
+    [thresholds]         business thresholds of the quality checks (see
+                         ``opspulse.quality.thresholds``)
+
+The config directory is ``OPSPULSE_CONFIG_DIR``, else ``<OPSPULSE_HOME>/config`` when it
+exists, else the repository's ``config/`` (the demo company's files).
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,6 +65,14 @@ class Settings:
     shipping_sla_hours: int
     lookback_days: int
     reject_threshold: float
+    company_name: str = "opspulse"
+    currency: str = "USD"
+    locale: str = "en_US"
+    start_date: date = date(2000, 1, 1)
+    source_cadence: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Cadence per source from ``[sources]`` of the company file (empty: not configured)."""
+    thresholds: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    """Overrides from ``[thresholds]`` of the company file."""
 
     @property
     def landing_dir(self) -> Path:
@@ -94,14 +122,84 @@ class Settings:
     def recipients_file(self) -> Path:
         return self.config_dir / "recipients.toml"
 
+    @property
+    def company_file(self) -> Path:
+        return self.config_dir / "company.toml"
+
+    @property
+    def targets_file(self) -> Path:
+        """The company's KPI targets (role, kpi, period, target); absent means no targets."""
+        return self.config_dir / "targets.csv"
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the file or variable to fix."""
+
+
+CADENCES = ("daily", "on_change", "absent")
+
+
+def _company_file(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc}); fix the file and re-run") from None
+
+
+def _start_date(value: object, origin: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise SettingsError(
+            f"{origin}: start_date {value!r} is not a date like 2018-01-01"
+        ) from None
+
+
+def _cadences(table: Mapping[str, object], origin: Path) -> Mapping[str, str]:
+    out = {}
+    for source, cadence in table.items():
+        if cadence not in CADENCES:
+            raise SettingsError(
+                f"{origin} [sources]: {source} = {cadence!r}; expected one of {', '.join(CADENCES)}"
+            )
+        out[str(source)] = str(cadence)
+    return MappingProxyType(out)
+
+
+def _thresholds(table: Mapping[str, object], origin: Path) -> Mapping[str, float]:
+    out = {}
+    for name, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SettingsError(f"{origin} [thresholds]: {name} = {value!r} is not a number")
+        out[str(name)] = float(value)
+    return MappingProxyType(out)
+
+
+def _config_dir(env: Mapping[str, str], home: Path, root: Path) -> Path:
+    if "OPSPULSE_CONFIG_DIR" in env:
+        return Path(env["OPSPULSE_CONFIG_DIR"]).resolve()
+    if (home / "config").is_dir():
+        return (home / "config").resolve()
+    return (root / "config").resolve()
+
 
 def load(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     root = _repo_or_cwd()
+    home = Path(env.get("OPSPULSE_HOME", root / "var")).resolve()
+    config_dir = _config_dir(env, home, root)
+    company_path = config_dir / "company.toml"
+    company_toml = _company_file(company_path)
+    company = company_toml.get("company", {})
+    start = env.get("OPSPULSE_START_DATE") or company.get("start_date") or "2000-01-01"
     return Settings(
-        home=Path(env.get("OPSPULSE_HOME", root / "var")).resolve(),
-        timezone=env.get("OPSPULSE_TIMEZONE", "UTC"),
-        config_dir=Path(env.get("OPSPULSE_CONFIG_DIR", root / "config")).resolve(),
+        home=home,
+        timezone=env.get("OPSPULSE_TIMEZONE") or company.get("timezone", "UTC"),
+        config_dir=config_dir,
         dbt_project_dir=Path(env.get("OPSPULSE_DBT_PROJECT_DIR", root / "dbt_project")).resolve(),
         smtp_conn_id=env.get("OPSPULSE_SMTP_CONN_ID", "opspulse_smtp"),
         duckdb_memory_limit=env.get("OPSPULSE_DUCKDB_MEMORY_LIMIT", "4GB"),
@@ -109,4 +207,10 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         shipping_sla_hours=int(env.get("OPSPULSE_SHIPPING_SLA_HOURS", "48")),
         lookback_days=int(env.get("OPSPULSE_LOOKBACK_DAYS", "3")),
         reject_threshold=float(env.get("OPSPULSE_REJECT_THRESHOLD", "0.01")),
+        company_name=str(company.get("name", "opspulse")),
+        currency=env.get("OPSPULSE_CURRENCY") or company.get("currency", "USD"),
+        locale=env.get("OPSPULSE_LOCALE") or company.get("locale", "en_US"),
+        start_date=_start_date(start, "OPSPULSE_START_DATE or company.toml"),
+        source_cadence=_cadences(company_toml.get("sources", {}), company_path),
+        thresholds=_thresholds(company_toml.get("thresholds", {}), company_path),
     )
