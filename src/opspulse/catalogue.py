@@ -264,3 +264,19 @@ def plan(cfg: settings_mod.Settings | None = None) -> Plan:
         for r in ROLES
     )
     return Plan(delivered=delivered, statuses=statuses)
+
+
+def markdown_table() -> str:
+    """The roles and the sources each needs, as the README shows them."""
+
+    def names(sources: Iterable[str]) -> str:
+        return ", ".join(f"`{s}`" for s in sources) or "none"
+
+    lines = [
+        "| role | needs (all of) | uses when delivered |",
+        "|---|---|---|",
+    ]
+    for r in ROLES:
+        needs = names(r.requires) if r.requires else "nothing: always on"
+        lines.append(f"| {r.title} (`{r.name}`) | {needs} | {names(r.optional)} |")
+    return "\n".join(lines) + "\n"

@@ -29,6 +29,10 @@ create table if not exists ops.stage_runs (
     seconds double, error varchar, details varchar
 );
 alter table ops.stage_runs add column if not exists details varchar;
+create table if not exists ops.role_plan (
+    run_id varchar, ds date, role_name varchar, role_title varchar, sort_order integer,
+    is_active boolean, reason varchar, planned_at timestamp
+);
 """
 
 
@@ -85,14 +89,42 @@ def _cfg() -> settings_mod.Settings:
     return settings_mod.load()
 
 
+def _plan(cfg: settings_mod.Settings):
+    """Which roles this company gets, from the sources it delivers (``opspulse.catalogue``)."""
+    from opspulse import catalogue
+
+    return catalogue.plan(cfg)
+
+
+def _record_plan(cfg: settings_mod.Settings, plan, ds: date, run_id: str) -> None:
+    """Keep the run's role plan in ``ops.role_plan``: the data role's email lists it."""
+    from opspulse.warehouse.connection import connect
+
+    planned_at = datetime.now(UTC).replace(tzinfo=None)
+    rows = [
+        [run_id, ds, s.role.name, s.role.title, n, s.active, s.reason, planned_at]
+        for n, s in enumerate(plan.statuses, start=1)
+    ]
+    with connect(cfg.build_db, settings=cfg) as con:
+        con.execute(STAGE_DDL)
+        con.execute("delete from ops.role_plan where run_id = ?", [run_id])
+        con.executemany("insert into ops.role_plan values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
 @stage
 def load_sources(ds: date, run_id: str) -> dict:
     """Ingest every landing partition up to ``ds`` that changed since it was loaded."""
     from opspulse.sources.loader import Loader
 
-    summary = Loader(run_id, settings=_cfg(), progress=log.info).run(until=ds)
+    cfg = _cfg()
+    plan = _plan(cfg)
+    summary = Loader(run_id, settings=cfg, progress=log.info).run(until=ds)
     log.info("ingest: %s", summary.describe())
+    _record_plan(cfg, plan, ds, run_id)
+    for status in plan.statuses:
+        log.info("role %s: %s", status.role.name, status.reason)
     return {
+        "active_roles": list(plan.active_roles),
         "partitions_loaded": len(summary.partitions_loaded),
         "partitions_unchanged": summary.partitions_unchanged,
         "days_loaded": [d.isoformat() for d in summary.days_loaded],
@@ -119,7 +151,10 @@ def audit_raw(ds: date, run_id: str) -> dict:
 
     cfg = _cfg()
     days = _days_loaded(cfg, run_id, ds)
-    report = gate.audit("raw", db_path=cfg.build_db, ds=ds, run_id=run_id, days=days)
+    delivered = sorted(_plan(cfg).delivered)
+    report = gate.audit(
+        "raw", db_path=cfg.build_db, ds=ds, run_id=run_id, days=days, tables=delivered
+    )
     report = ingest_checks.add_ingest_findings(report, cfg.build_db, run_id=run_id, ds=ds)
     log.info("raw audit over %d day(s): %s", len(days), report.summary())
     gate.enforce(report)
@@ -139,6 +174,7 @@ def build_marts(ds: date, run_id: str) -> dict:
     from opspulse.warehouse.transform import run_dbt
 
     cfg = _cfg()
+    exclude = _plan(cfg).dbt_exclude()
     result = run_dbt(
         [
             "build",
@@ -146,6 +182,7 @@ def build_marts(ds: date, run_id: str) -> dict:
             "unit_test",
             "--vars",
             json.dumps({"ds": ds.isoformat()}),
+            *(["--exclude", *exclude] if exclude else []),
         ],
         settings=cfg,
     )
@@ -168,10 +205,12 @@ def build_marts(ds: date, run_id: str) -> dict:
 @stage
 def audit_marts(ds: date, run_id: str) -> dict:
     """Mart-layer gate: the GX suite of every report mart for ``ds``."""
-    from opspulse.quality import gate
+    from opspulse.quality import gate, suites
 
     cfg = _cfg()
-    report = gate.audit("marts", db_path=cfg.build_db, ds=ds, run_id=run_id)
+    plan = _plan(cfg)
+    marts = [name for name in suites.suite_specs("marts") if plan.mart_active(name)]
+    report = gate.audit("marts", db_path=cfg.build_db, ds=ds, run_id=run_id, tables=marts)
     log.info("mart audit: %s", report.summary())
     gate.enforce(report)
     return {"evaluated": report.evaluated, "passed": report.passed_count}
@@ -182,7 +221,8 @@ def publish_marts(ds: date, run_id: str) -> dict:
     """Atomically replace the published database with the audited marts."""
     from opspulse.warehouse.publish import publish
 
-    result = publish(ds, run_id, settings=_cfg())
+    cfg = _cfg()
+    result = publish(ds, run_id, settings=cfg, skip=_plan(cfg).excluded_marts())
     return {"path": str(result.path), "tables": len(result.tables)}
 
 
@@ -190,10 +230,13 @@ def publish_marts(ds: date, run_id: str) -> dict:
 def send_reports(ds: date, run_id: str) -> dict:
     """One email per role from the published marts; the ledger makes it idempotent."""
     from opspulse.reports import mailer
+    from opspulse.reports.roles import ROLES
 
     cfg = _cfg()
+    active = set(_plan(cfg).active_roles)
     summary = mailer.send_reports(
         ds,
+        roles=[name for name in ROLES if name in active],
         marts_db=cfg.marts_db,
         build_db=cfg.build_db,
         conn_id=cfg.smtp_conn_id,

@@ -42,3 +42,12 @@ def connect(
         yield con
     finally:
         con.close()
+
+
+def sql_literal(value: str | Path) -> str:
+    """A SQL string literal for a value DuckDB takes no parameter for (an ``ATTACH`` path):
+    every ``'`` doubled, a NUL refused."""
+    text = str(value)
+    if "\x00" in text:
+        raise ValueError(f"a NUL character cannot be part of a path or name: {text!r}")
+    return "'" + text.replace("'", "''") + "'"

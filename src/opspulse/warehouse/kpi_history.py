@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from opspulse.warehouse.connection import sql_literal
+
 log = logging.getLogger(__name__)
 
 TABLE = "kpi_history"
@@ -42,19 +44,20 @@ COLUMNS = """
 
 
 def _headline_selects(con: duckdb.DuckDBPyConnection, source: str, ds: date) -> list[str]:
+    """The headline KPIs of every role whose daily mart is in the new publication."""
     from opspulse.reports.roles import ROLES
 
     columns: dict[str, set[str]] = {}
     for table, column in con.execute(
         "select table_name, column_name from duckdb_columns() "
-        "where database_name = ? and schema_name = 'marts'",
+        "where database_name = ? and schema_name = 'main'",
         [source],
     ).fetchall():
         columns.setdefault(table, set()).add(column)
     selects = []
     for role in ROLES.values():
         if role.mart not in columns:
-            log.warning("kpi_history: %s has no table marts.%s; skipped", source, role.mart)
+            log.info("kpi_history: marts.%s is not published; skipped", role.mart)
             continue
         for tile in role.tiles:
             if tile.kind == "text" or tile.column not in columns[role.mart]:
@@ -62,7 +65,7 @@ def _headline_selects(con: duckdb.DuckDBPyConnection, source: str, ds: date) -> 
             selects.append(
                 f"select report_date, '{role.name}' as role, '{tile.column}' as kpi, "
                 f"'{DIMENSION_TOTAL}' as dimension, cast(\"{tile.column}\" as double) as value "
-                f'from {source}.marts."{role.mart}" '
+                f'from "{source}".main."{role.mart}" '
                 f"where report_date <= date '{ds.isoformat()}'"
             )
     return selects
@@ -72,7 +75,6 @@ def write(
     con: duckdb.DuckDBPyConnection,
     *,
     target: str,
-    build: str,
     previous: Path | None,
     ds: date,
     run_id: str,
@@ -82,7 +84,7 @@ def write(
     the number of rows appended."""
     con.execute(f'create table "{target}".main.{TABLE} ({COLUMNS})')
     if previous is not None and previous.exists():
-        con.execute(f"attach '{previous}' as previous_publication (read_only)")
+        con.execute(f"attach {sql_literal(previous)} as previous_publication (read_only)")
         try:
             has_history = con.execute(
                 "select count(*) from duckdb_tables() "
@@ -96,7 +98,7 @@ def write(
                 )
         finally:
             con.execute("detach previous_publication")
-    selects = _headline_selects(con, build, ds)
+    selects = _headline_selects(con, target, ds)
     if not selects:
         return 0
     before = con.execute(f'select count(*) from "{target}".main.{TABLE}').fetchone()[0]

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from opspulse import settings as settings_mod
 from opspulse.warehouse import kpi_history
-from opspulse.warehouse.connection import connect
+from opspulse.warehouse.connection import connect, sql_literal
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +56,18 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def publish(
-    ds: date, run_id: str, *, settings: settings_mod.Settings | None = None
+    ds: date,
+    run_id: str,
+    *,
+    settings: settings_mod.Settings | None = None,
+    skip: Collection[str] = (),
 ) -> PublishResult:
-    """Publish every table of the build database's published schemas, atomically."""
+    """Publish every table of the build database's published schemas, atomically.
+
+    ``skip`` names tables of the ``marts`` schema that are not published: the report marts
+    of roles the company does not get (see :mod:`opspulse.catalogue`), which an earlier
+    build may have left in the build database.
+    """
     cfg = settings or settings_mod.load()
     target = cfg.marts_db
     staging = target.with_name(target.name + ".next")
@@ -67,14 +77,15 @@ def publish(
     published_at = datetime.now(UTC).replace(tzinfo=None)
     tables: dict[str, int] = {}
     with connect(staging, settings=cfg) as con:
-        con.execute(f"attach '{cfg.build_db}' as build (read_only)")
+        con.execute(f"attach {sql_literal(cfg.build_db)} as build (read_only)")
         found = con.execute(
             """
             select schema_name, table_name from duckdb_tables()
             where database_name = 'build' and schema_name in (select unnest(?::varchar[]))
+              and not (schema_name = 'marts' and table_name in (select unnest(?::varchar[])))
             order by 1, 2
             """,
-            [list(PUBLISHED_SCHEMAS)],
+            [list(PUBLISHED_SCHEMAS), sorted(skip) or [""]],
         ).fetchall()
         if not found:
             raise RuntimeError(
@@ -98,7 +109,6 @@ def publish(
         appended = kpi_history.write(
             con,
             target=db,
-            build="build",
             previous=target,
             ds=ds,
             run_id=run_id,

@@ -18,6 +18,12 @@ role_sources as (
 
 ),
 
+role_plan as (
+
+    select * from {{ ref('stg_pipeline__role_plan') }}
+
+),
+
 run_days as (
 
     select * from runs
@@ -64,7 +70,7 @@ mart_checks as (
 
 ),
 
-role_days as (
+role_days_checked as (
 
     select
         report_date,
@@ -75,6 +81,24 @@ role_days as (
         report_date,
         role_name
     from mart_checks
+
+),
+
+{# a role the day's run did not build (its sources are not delivered) has no score #}
+role_days as (
+
+    select
+        role_days_checked.report_date,
+        role_days_checked.role_name
+
+    from role_days_checked
+    inner join run_days
+        on role_days_checked.report_date = run_days.run_date
+    left join role_plan
+        on
+            run_days.run_id = role_plan.run_id
+            and role_days_checked.role_name = role_plan.role_name
+    where coalesce(role_plan.is_active, true)
 
 ),
 

@@ -75,4 +75,9 @@ MARTS = (
         ),
         grain=("role_name",),
     ),
+    MartSpec(
+        name="rpt_data__roles",
+        headline=(),
+        grain=("role_name",),
+    ),
 )

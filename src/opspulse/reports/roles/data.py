@@ -30,6 +30,18 @@ ROLE = Role(
             descending=False,
             limit=5,
         ),
+        TableSection(
+            title="Roles this company gets",
+            mart="rpt_data__roles",
+            label=Field("role_title", "Role", "text"),
+            columns=(
+                Field("role_status", "Status", "text"),
+                Field("reason", "Why", "text"),
+            ),
+            order_by="sort_order",
+            descending=False,
+            limit=14,
+        ),
         DetailsSection(
             title="The run",
             fields=(
