@@ -207,8 +207,8 @@ class RoleStatus:
         if self.missing:
             return f"needs {', '.join(self.missing)}, not delivered"
         if self.missing_optional:
-            return f"active; without {', '.join(self.missing_optional)} some KPIs are n/a"
-        return "active"
+            return f"some KPIs n/a without {', '.join(self.missing_optional)}"
+        return "every source it uses is delivered"
 
 
 @dataclass(frozen=True)

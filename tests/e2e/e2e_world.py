@@ -1,12 +1,15 @@
-"""The end-to-end world, shared by every e2e module (through the ``world`` fixture): one small demo world and three runs of
-the real nightly DAG through `airflow dags test`, with real SMTP on 127.0.0.1.
+"""The end-to-end world, shared by every e2e module (through the ``world`` fixture): one small demo world and the real nightly DAG
+run through `airflow dags test` night after night, with real SMTP on 127.0.0.1.
 
-1. a clean first run for day D (loads the whole history, publishes, emails every role);
-2. the same day again (nothing reloaded, identical marts, no second email);
-3. day D+1 with a defect planted in its orders file (null customer ids): the raw gate
+1. five consecutive clean nights, ``DAY - 4`` .. ``DAY`` (the first loads the whole history;
+   each publishes its day and emails every role once);
+2. ``DAY`` again (nothing reloaded, identical marts, no second email);
+3. ``DAY + 1`` with a defect planted in its orders file (null customer ids): the raw gate
    fails, nothing new is published, no stakeholder email, the data team is alerted.
 
-So after the session fixture, the published marts hold day D from run 1.
+So after the session fixture, the published marts hold ``DAY`` from its night. The runs are
+``world.runs["night1"]`` .. ``["night5"]`` (``night5`` is ``DAY``), ``["rerun"]`` and
+``["defect"]``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from opspulse.quickstart import free_port
 
 START, DAY = date(2026, 10, 20), date(2026, 11, 12)
 NEXT_DAY = DAY + timedelta(days=1)
+NIGHTS = tuple(DAY - timedelta(days=n) for n in range(4, -1, -1))
+"""The five consecutive clean nights, oldest first."""
 
 
 @dataclass
@@ -37,6 +42,8 @@ class Run:
     new_mail: list[Path]
     marts_fingerprint: str | None
     published_ds: date | None
+    day: date | None = None
+    """The day the run processed."""
 
 
 @dataclass
@@ -44,7 +51,7 @@ class World:
     cfg: settings.Settings
     runs: dict[str, Run] = field(default_factory=dict)
     day: date = DAY
-    """The day the first (clean) run reported on and published."""
+    """The day the last clean night reported on and published."""
 
 
 PIPELINE_RECORDS = "table_name like 'rpt_data\\_\\_%' escape '\\'"
@@ -119,7 +126,8 @@ def build_world(tmp_path_factory) -> World:
     sink = start_sink(cfg.outbox_dir, "127.0.0.1", port)
     result = World(cfg=cfg)
     try:
-        for name, day in (("first", DAY), ("rerun", DAY), ("defect", NEXT_DAY)):
+        nights = [(f"night{n}", day) for n, day in enumerate(NIGHTS, start=1)]
+        for name, day in (*nights, ("rerun", DAY), ("defect", NEXT_DAY)):
             before = set(cfg.outbox_dir.glob("*.eml"))
             logical = (day + timedelta(days=1)).isoformat()
             done = subprocess.run(
@@ -137,6 +145,7 @@ def build_world(tmp_path_factory) -> World:
                 new_mail=sorted(set(cfg.outbox_dir.glob("*.eml")) - before),
                 marts_fingerprint=marts_fingerprint(cfg),
                 published_ds=published_ds(cfg),
+                day=day,
             )
     finally:
         sink.stop()

@@ -1,7 +1,7 @@
 """End to end: the nightly DAG through `airflow dags test`, real SMTP on 127.0.0.1.
 
-The world and its three runs (clean, re-run, defect) are the session fixture ``world`` of
-``conftest.py``.
+The world and its runs (five clean nights, a re-run, a defect) are the session fixture
+``world`` of ``conftest.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from e2e_world import DAY, NEXT_DAY, Run
+from e2e_world import DAY, NEXT_DAY, NIGHTS, Run
 
 from opspulse.reports.roles import ROLE_NAMES
 
@@ -38,17 +38,23 @@ def role_of(message) -> str:
     return matches[0]
 
 
-def test_first_run_succeeds_and_publishes_the_day(world):
-    run = world.runs["first"]
+@pytest.mark.parametrize("night", range(1, len(NIGHTS) + 1))
+def test_each_night_publishes_its_day_and_emails_every_role_once(world, night):
+    run = world.runs[f"night{night}"]
     assert run.code == 0, run.log[-5000:]
-    assert run.published_ds == DAY
+    assert run.published_ds == run.day == NIGHTS[night - 1]
+    messages = [read_mail(m) for m in run.new_mail]
+    assert sorted(role_of(m) for m in messages) == sorted(STAKEHOLDER_ROLES)
+    day_text = run.day.strftime("%d %b %Y").lstrip("0")
+    assert all(day_text in str(m["Subject"]) for m in messages)
+    assert not any("RESTATED" in str(m["Subject"]) for m in messages)
 
 
 def test_each_role_email_arrives_with_the_published_numbers(world):
     from opspulse.reports.formatting import format_value
     from opspulse.reports.roles import ROLES
 
-    run = world.runs["first"]
+    run = world.runs["night5"]
     messages = [m for m in map(read_mail, run.new_mail) if "ALERT" not in str(m["Subject"])]
     assert sorted(role_of(m) for m in messages) == sorted(STAKEHOLDER_ROLES)
     con = duckdb.connect(str(world.cfg.marts_db), read_only=True)
@@ -99,7 +105,7 @@ def test_published_marts_hold_no_customer_contact_data(world):
 
 
 def test_rerunning_the_same_day_gives_identical_marts_and_no_second_email(world):
-    first, rerun = world.runs["first"], world.runs["rerun"]
+    first, rerun = world.runs["night5"], world.runs["rerun"]
     assert rerun.code == 0, rerun.log[-5000:]
     assert rerun.marts_fingerprint == first.marts_fingerprint
     assert rerun.new_mail == []
