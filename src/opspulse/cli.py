@@ -29,8 +29,17 @@ def _date(value: str) -> date:
 
 
 def _cmd_demo(args) -> int:
-    from opspulse.quickstart import run_demo
+    from opspulse.quickstart import run_demo, run_nights
 
+    if args.nights > 1:
+        return run_nights(
+            args.nights,
+            days=args.days,
+            scale=args.scale,
+            seed=args.seed,
+            end=args.end,
+            smtp_port=args.smtp_port,
+        )
     return run_demo(
         days=args.days, scale=args.scale, seed=args.seed, end=args.end, smtp_port=args.smtp_port
     )
@@ -181,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--end", type=_date, default=None, help="last day of data (default yesterday)"
     )
     demo.add_argument("--smtp-port", type=int, default=8025)
+    demo.add_argument(
+        "--nights",
+        type=int,
+        default=1,
+        help="run N consecutive nights ending at --end, the demo company growing by one day "
+        "each night (default 1)",
+    )
     demo.set_defaults(func=_cmd_demo)
 
     gen = sub.add_parser("generate", help="write the demo company's landing files")

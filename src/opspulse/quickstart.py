@@ -193,6 +193,38 @@ def run_demo(
     return code
 
 
+def run_nights(
+    nights: int,
+    days: int = 90,
+    scale: float = 1.0,
+    seed: int = 42,
+    end: date | None = None,
+    smtp_port: int = 8025,
+) -> int:
+    """``nights`` consecutive nightly runs ending at ``end``: night k generates the demo
+    company up to its day (the history grows by one day a night, earlier files unchanged)
+    and runs the DAG for it. Stops at the first night that fails; prints one line a night."""
+    end = end or date.today() - timedelta(days=1)
+    first = end - timedelta(days=nights - 1)
+    results: list[tuple[date, int, float]] = []
+    code = 0
+    for k in range(nights):
+        day = first + timedelta(days=k)
+        say(f"night {k + 1} of {nights}: {day}")
+        t0 = time.perf_counter()
+        code = run_demo(days=days + k, scale=scale, seed=seed, end=day, smtp_port=smtp_port)
+        results.append((day, code, time.perf_counter() - t0))
+        if code:
+            break
+    say("")
+    for n, (day, night_code, seconds) in enumerate(results, start=1):
+        verdict = "published" if night_code == 0 else f"FAILED (exit {night_code})"
+        say(f"night {n:>2} {day}: {verdict} in {seconds:.0f}s")
+    published = sum(1 for _, c, _ in results if c == 0)
+    say(f"{published} of {nights} consecutive nights published")
+    return code
+
+
 def stage_lines(cfg) -> list[str]:
     """What each stage of the latest run did, from the build database's own records."""
     from opspulse.warehouse.connection import connect
