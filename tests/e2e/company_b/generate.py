@@ -135,7 +135,16 @@ PACK_OF_TWO = frozenset({"NH-P017"})
 
 LAUNCHES = (
     # (product_id, sku, name, category, brand, unit_cost, list_price, launch day)
-    ("NH-P021", "LMP-004", "Vegglampe Nord", "lamper", "Nordhav", "420.00", "1090.00", "2025-03-14"),
+    (
+        "NH-P021",
+        "LMP-004",
+        "Vegglampe Nord",
+        "lamper",
+        "Nordhav",
+        "420.00",
+        "1090.00",
+        "2025-03-14",
+    ),
     ("NH-P022", "TKS-005", "Ullteppe Fjell", "tekstiler", "Vev", None, "1790.00", "2025-09-02"),
     ("NH-P023", "KJK-005", "Brødkurv Never", "kjøkken", "Koke", "90.00", "279.00", "2026-02-10"),
 )
@@ -455,9 +464,11 @@ class _Shop:
                 promised=day + timedelta(days=5),
             )
             if rng.random() < 0.15:
-                order.discount = min(
-                    order.gmv, (order.gmv * Decimal("0.1")).quantize(CENT)
-                ) if rng.random() < 0.5 else min(order.gmv, Decimal("50.00"))
+                order.discount = (
+                    min(order.gmv, (order.gmv * Decimal("0.1")).quantize(CENT))
+                    if rng.random() < 0.5
+                    else min(order.gmv, Decimal("50.00"))
+                )
             out.append(order)
         return out
 
@@ -474,7 +485,9 @@ class _Shop:
         horizon = _at(self.end + timedelta(days=1), 0)
         t0 = order.ordered_at
         order.events.append((t0, dict(base)))
-        charged = self._charge(order, t0 + timedelta(minutes=rng.randint(0, 9), seconds=rng.randint(1, 59)))
+        charged = self._charge(
+            order, t0 + timedelta(minutes=rng.randint(0, 9), seconds=rng.randint(1, 59))
+        )
         fate = rng.random()
         if late_parcel:
             fate = 0.5
@@ -485,29 +498,42 @@ class _Shop:
                 when = t0 + timedelta(minutes=rng.randint(10, 300))
             cancelled_at = when if rng.random() < 0.67 else None
             self._event(order, when, horizon, status="cancelled", cancelled_at=cancelled_at)
-            self._refund(order, charged, order.gmv - order.discount, when + timedelta(minutes=3), horizon)
+            self._refund(
+                order, charged, order.gmv - order.discount, when + timedelta(minutes=3), horizon
+            )
             return
         if fate < 0.045:  # out of stock: unavailable a working day later, no cancelled_at
             when = _ship_time(rng, t0 + timedelta(hours=20))
             self._event(order, when, horizon, status="unavailable")
-            self._refund(order, charged, order.gmv - order.discount, when + timedelta(minutes=5), horizon)
+            self._refund(
+                order, charged, order.gmv - order.discount, when + timedelta(minutes=5), horizon
+            )
             return
         ready = t0 + timedelta(hours=rng.uniform(1, 20))
         if rng.random() < 0.06:  # waiting for stock
             ready += timedelta(days=rng.randint(1, 3))
         shipped = _ship_time(rng, ready)
         cost = Decimal(rng.choice(("49.00", "69.00", "89.00", "129.00")))
-        state = self._event(order, shipped, horizon, status="shipped", shipped_at=shipped, shipping_cost=cost)
+        state = self._event(
+            order, shipped, horizon, status="shipped", shipped_at=shipped, shipping_cost=cost
+        )
         if state is None:
             return
         if late_parcel:
             delivered = _delivery_time(rng, shipped, 200)
         else:
-            delivered = _delivery_time(rng, shipped, rng.choices((1, 2, 3, 4, 6), (30, 35, 20, 10, 5))[0])
-        if self._event(order, delivered, horizon, status="delivered", delivered_at=delivered) is None:
+            delivered = _delivery_time(
+                rng, shipped, rng.choices((1, 2, 3, 4, 6), (30, 35, 20, 10, 5))[0]
+            )
+        if (
+            self._event(order, delivered, horizon, status="delivered", delivered_at=delivered)
+            is None
+        ):
             return
         if not late_parcel and rng.random() < 0.04:  # returned and refunded
-            returned = _at(_local_day(delivered) + timedelta(days=rng.randint(6, 20)), rng.uniform(9, 15))
+            returned = _at(
+                _local_day(delivered) + timedelta(days=rng.randint(6, 20)), rng.uniform(9, 15)
+            )
             if self._event(order, returned, horizon, status="returned") is None:
                 return
             pid, qty, price = rng.choice(order.lines)
@@ -517,7 +543,9 @@ class _Shop:
         else:
             rating = rng.choices((1, 2, 3, 4, 5), (3, 4, 10, 33, 50))[0]
         if rng.random() < 0.13:
-            reviewed = _at(_local_day(delivered) + timedelta(days=rng.randint(1, 14)), rng.uniform(8, 23))
+            reviewed = _at(
+                _local_day(delivered) + timedelta(days=rng.randint(1, 14)), rng.uniform(8, 23)
+            )
             if reviewed < horizon:
                 self.reviews.append(
                     {
@@ -574,9 +602,7 @@ class _Shop:
             self.catalogue_changes(day)
             self.customer_updates(day)
             for order in self.orders_of(day, number):
-                late = (
-                    not late_parcel_done and day >= date(2025, 3, 10) and order.channel == "web"
-                )
+                late = not late_parcel_done and day >= date(2025, 3, 10) and order.channel == "web"
                 late_parcel_done = late_parcel_done or late
                 self.life(order, late)
                 self.orders.append(order)
@@ -606,7 +632,9 @@ def _order_rows(order: _Order) -> dict[date, dict]:
     return by_day
 
 
-def write_landing(landing_dir: Path, start: date = START, end: date = END, seed: int = 7) -> Summary:
+def write_landing(
+    landing_dir: Path, start: date = START, end: date = END, seed: int = 7
+) -> Summary:
     """Write Nordhav's six commerce sources for the Oslo days ``start``..``end``."""
     landing_dir = Path(landing_dir)
     shop = _Shop(start, end, seed)
@@ -682,4 +710,5 @@ def write_landing(landing_dir: Path, start: date = START, end: date = END, seed:
 if __name__ == "__main__":
     import sys
 
-    print(write_landing(Path(sys.argv[1])))
+    summary = write_landing(Path(sys.argv[1]))
+    print(f"{summary.start}..{summary.end} ({summary.timezone}): rows {summary.rows}")

@@ -196,8 +196,7 @@ def headline(
         (
             _decimal(p["amount"])
             for p in landing.rows("payments")
-            if p["payment_type"] == "refund"
-            and landing.local_date(_timestamp(p["paid_at"])) == day
+            if p["payment_type"] == "refund" and landing.local_date(_timestamp(p["paid_at"])) == day
         ),
         Decimal(0),
     )
