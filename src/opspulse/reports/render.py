@@ -49,6 +49,8 @@ class TileView:
     KPI whose source the company does not deliver."""
     attainment: Change | None
     """None when the KPI has no target (no target column, or a NULL target)."""
+    missing_source: str | None = None
+    """The optional source the company does not deliver, when the value is NULL for want of it."""
 
     @property
     def text_line(self) -> str:
@@ -114,7 +116,8 @@ def tile_view(reading: TileReading, snapshot: KpiSnapshot) -> TileView:
     t = reading.tile
     numbers = snapshot.numbers
     vs_day = vs_7d = attainment = None
-    if snapshot.missing_source(t, reading.value) is None:
+    missing = snapshot.missing_source(t, reading.value)
+    if missing is None:
         if t.trend:
             vs_day = numbers.change(
                 reading.value, reading.prev_day, t.kind, up_is_good=t.up_is_good
@@ -129,6 +132,7 @@ def tile_view(reading: TileReading, snapshot: KpiSnapshot) -> TileView:
         vs_day=vs_day,
         vs_7d=vs_7d,
         attainment=attainment,
+        missing_source=missing,
     )
 
 
