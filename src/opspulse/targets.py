@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from opspulse import catalogue
+from opspulse.settings import SettingsError
 
 HEADER = ("role", "kpi", "period", "target")
 PERIODS = ("daily", "weekly", "monthly")
@@ -35,7 +36,7 @@ _KPI = re.compile(r"[a-z][a-z0-9_]*")
 _GLOB = re.compile(r"[*?\[\]{}]")
 
 
-class TargetsError(ValueError):
+class TargetsError(SettingsError):
     """A targets file that cannot be used; the message names the file and the line."""
 
 
