@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,7 @@ class KpiSnapshot:
     sections: tuple[SectionReading, ...]
     numbers: NumberFormat = EN_US_USD
     """The company's currency and locale."""
-    delivered: frozenset[str] | None = field(default=None)
+    delivered: frozenset[str] | None = None
     """The sources the company delivers; None when unknown (a NULL then reads ``n/a``)."""
 
     def missing_source(self, item: Tile | Field, value: Any) -> str | None:
