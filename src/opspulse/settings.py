@@ -159,6 +159,32 @@ def _start_date(value: object, origin: str) -> date:
         ) from None
 
 
+def _currency(value: object, origin: str) -> str:
+    """An ISO 4217 code babel knows (``EUR``), else a :class:`SettingsError` naming ``origin``."""
+    from babel.numbers import UnknownCurrencyError, validate_currency
+
+    code = str(value).strip().upper()
+    try:
+        validate_currency(code)
+    except UnknownCurrencyError:
+        raise SettingsError(
+            f"{origin}: currency {value!r} is not an ISO 4217 code like EUR, USD or BRL"
+        ) from None
+    return code
+
+
+def _locale(value: object, origin: str) -> str:
+    """A locale babel knows (``de_DE``, ``pt_BR``), else a :class:`SettingsError`."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(str(value).strip().replace("-", "_")))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise SettingsError(
+            f"{origin}: locale {value!r} is not a locale like en_US, de_DE or pt_BR"
+        ) from None
+
+
 def _cadences(table: Mapping[str, object], origin: Path) -> Mapping[str, str]:
     out = {}
     for source, cadence in table.items():
@@ -187,6 +213,11 @@ def _config_dir(env: Mapping[str, str], home: Path, root: Path) -> Path:
     return (root / "config").resolve()
 
 
+def _origin(env: Mapping[str, str], variable: str, company_path: Path, key: str) -> str:
+    """Where a company setting came from, to name it in an error."""
+    return variable if env.get(variable) else f"{company_path} [company] {key}"
+
+
 def load(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     root = _repo_or_cwd()
@@ -208,8 +239,14 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         lookback_days=int(env.get("OPSPULSE_LOOKBACK_DAYS", "3")),
         reject_threshold=float(env.get("OPSPULSE_REJECT_THRESHOLD", "0.01")),
         company_name=str(company.get("name", "opspulse")),
-        currency=env.get("OPSPULSE_CURRENCY") or company.get("currency", "USD"),
-        locale=env.get("OPSPULSE_LOCALE") or company.get("locale", "en_US"),
+        currency=_currency(
+            env.get("OPSPULSE_CURRENCY") or company.get("currency", "USD"),
+            _origin(env, "OPSPULSE_CURRENCY", company_path, "currency"),
+        ),
+        locale=_locale(
+            env.get("OPSPULSE_LOCALE") or company.get("locale", "en_US"),
+            _origin(env, "OPSPULSE_LOCALE", company_path, "locale"),
+        ),
         start_date=_start_date(start, "OPSPULSE_START_DATE or company.toml"),
         source_cadence=_cadences(company_toml.get("sources", {}), company_path),
         thresholds=_thresholds(company_toml.get("thresholds", {}), company_path),

@@ -27,6 +27,7 @@ from opspulse.sources import contracts
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+DEMO_TARGETS_FILE = REPO_ROOT / "config" / "targets.csv"
 TIMEZONE = "Europe/Berlin"
 YEAR = 2026
 
@@ -249,6 +250,7 @@ def dbt_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DbtRun]:
         "OPSPULSE_BUILD_DB": str(build_db),
         "OPSPULSE_TIMEZONE": TIMEZONE,
         "OPSPULSE_DUCKDB_MEMORY_LIMIT": "1GB",
+        "OPSPULSE_TARGETS_FILE": str(DEMO_TARGETS_FILE),
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
@@ -282,3 +284,39 @@ def built(dbt_run: DbtRun) -> DbtRun:
     if not dbt_run.build_success:
         pytest.fail("dbt build failed:\n" + "\n".join(dbt_run.build_failures), pytrace=False)
     return dbt_run
+
+
+@pytest.fixture(scope="session")
+def build_kpi_targets(tmp_path_factory: pytest.TempPathFactory):
+    """``dbt run --select kpi_targets`` into a database of its own, with ``targets_file``
+    (OPSPULSE_TARGETS_FILE) set as given; returns the model's rows and column types."""
+
+    def build(targets_file: str) -> tuple[list[tuple], list[tuple[str, str]]]:
+        work = tmp_path_factory.mktemp("kpi_targets")
+        build_db = work / "build.duckdb"
+        env = {
+            "OPSPULSE_BUILD_DB": str(build_db),
+            "OPSPULSE_TARGETS_FILE": targets_file,
+            "OPSPULSE_DUCKDB_MEMORY_LIMIT": "1GB",
+            "DO_NOT_TRACK": "1",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        args = ["run", "--select", "kpi_targets", "--quiet", "--project-dir", str(DBT_PROJECT_DIR)]
+        args += ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work / "target")]
+        args += ["--log-path", str(work / "logs")]
+        with pytest.MonkeyPatch.context() as mp:
+            for key, value in env.items():
+                mp.setenv(key, value)
+            result = _invoke(args)
+            _release_build_db()
+        assert result.success, _failures(result)
+        with duckdb.connect(str(build_db), read_only=True) as con:
+            rows = con.execute("select * from company.kpi_targets order by all").fetchall()
+            types = con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'company' and table_name = 'kpi_targets' "
+                "order by ordinal_position"
+            ).fetchall()
+        return rows, types
+
+    return build

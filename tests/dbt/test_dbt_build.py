@@ -18,6 +18,7 @@ import yaml
 from opspulse.sources import contracts
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+DEMO_TARGETS_FILE = DBT_PROJECT_DIR.parent / "config" / "targets.csv"
 LOADER_COLUMNS = [("_ds", "date"), ("_file", "varchar"), ("_loaded_at", "timestamp")]
 
 D = Decimal
@@ -284,7 +285,7 @@ def test_ecommerce_trend_columns(built):
         D("0.00"),
     ]
     assert rows[NOV[5]]["net_sales_7d_avg"] == pytest.approx(81.5 / 5)
-    target = _seed_target("ecommerce", "net_sales")
+    target = _demo_target("ecommerce", "net_sales")
     assert rows[NOV[5]]["net_sales_target"] == target
     assert rows[NOV[5]]["pct_net_sales_of_target"] == pytest.approx(30.5 / target)
     assert rows[NOV[2]]["pct_cart_abandonment"] is None
@@ -358,7 +359,7 @@ def test_users_daily_values(built):
     assert rows[NOV[5]]["new_customers_prev_day"] == 0
     assert rows[NOV[5]]["new_customers_7d_avg"] == pytest.approx(3 / 5)
     assert rows[NOV[5]]["pct_new_customers_of_target"] == pytest.approx(
-        2 / _seed_target("users", "new_customers")
+        2 / _demo_target("users", "new_customers")
     )
 
 
@@ -460,13 +461,40 @@ def test_sources_yaml_matches_the_contracts():
         assert source["config"]["loaded_at_field"] == "_loaded_at"
 
 
-def _seed_target(role: str, kpi: str) -> float:
+def _demo_target(role: str, kpi: str) -> float:
+    """A daily target of the demo company's targets file, which the session's build reads."""
     import csv
 
-    from opspulse.settings import REPO_ROOT
-
-    with (REPO_ROOT / "dbt_project" / "seeds" / "kpi_targets.csv").open() as fh:
+    with DEMO_TARGETS_FILE.open() as fh:
         for row in csv.DictReader(fh):
             if (row["role"], row["kpi"]) == (role, kpi):
                 return float(row["target"])
     raise KeyError((role, kpi))
+
+
+TARGET_TYPES = [
+    ("role", "VARCHAR"),
+    ("kpi", "VARCHAR"),
+    ("period", "VARCHAR"),
+    ("target", "DOUBLE"),
+]
+
+
+def test_kpi_targets_are_the_company_file(built):
+    import csv
+
+    with DEMO_TARGETS_FILE.open() as fh:
+        expected = sorted(
+            (r["role"], r["kpi"], r["period"], float(r["target"])) for r in csv.DictReader(fh)
+        )
+    assert built.query("select * from company.kpi_targets order by all") == expected
+    assert len(expected) == 55
+
+
+def test_kpi_targets_path_is_quoted_and_no_file_means_no_targets(build_kpi_targets, tmp_path):
+    folder = tmp_path / "o'brien's \\config"
+    folder.mkdir()
+    path = folder / "targets.csv"
+    path.write_text("role,kpi,period,target\nsales,net_sales,daily,1250.5\n")
+    assert build_kpi_targets(str(path)) == ([("sales", "net_sales", "daily", 1250.5)], TARGET_TYPES)
+    assert build_kpi_targets("") == ([], TARGET_TYPES)

@@ -12,6 +12,7 @@ from opspulse.reports.ledger import SendLedger
 from opspulse.reports.mailer import ReportsNotSent, send_alert, send_reports
 from opspulse.reports.recipients import RecipientsError
 from opspulse.reports.roles import ROLES
+from opspulse.settings import SettingsError
 
 from .conftest import DS, SMTP_CONN_ID, free_port, open_marts, smtp_connection_json
 from .test_render import FAILURES
@@ -309,3 +310,40 @@ def test_alert_reaches_the_data_team_once(build_db, recipients_file, smtp_conn, 
     assert alert(FAILURES[:1]).outcome == "sent"
     assert len(sink.files()) == 2
     assert (home / "reports" / DS / "alert.html").exists()
+
+
+COMPANY_TOML = """
+[company]
+name = "Kaufhaus"
+currency = "EUR"
+locale = "de_DE"
+
+[sources]
+customers = "daily"
+orders = "daily"
+order_items = "daily"
+products = "on_change"
+payments = "daily"
+reviews = "daily"
+support_tickets = "absent"
+"""
+
+
+def test_emails_are_written_in_the_company_currency_and_locale(send, sink, tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "company.toml").write_text(COMPANY_TOML)
+    monkeypatch.setenv("OPSPULSE_CONFIG_DIR", str(config))
+    send()
+    (msg,) = by_role(sink.messages())["ecommerce"]
+    assert msg["Subject"].endswith("Net sales 12.345,67 €")
+    text = plain_text(msg)
+    assert "Net sales: 12.345,67\u00a0€ (" in text and "$" not in text
+    assert "12.345,67\u00a0€" in msg.get_body(("html",)).get_content()
+
+
+def test_an_unknown_currency_sends_nothing(send, sink, monkeypatch):
+    monkeypatch.setenv("OPSPULSE_CURRENCY", "EURO")
+    with pytest.raises(SettingsError, match="OPSPULSE_CURRENCY"):
+        send()
+    assert sink.files() == []

@@ -1,11 +1,11 @@
 import datetime as dt
 import re
 
-from opspulse.reports.formatting import format_value
+from opspulse.reports.formatting import NumberFormat, format_value
 from opspulse.reports.kpis import read_kpis
 from opspulse.reports.render import render_alert, render_report, restatement_view
 
-from .conftest import DS
+from .conftest import DS, open_marts
 from .tile_lines import parse_tile_lines
 
 FAILURES = [
@@ -137,3 +137,69 @@ def test_alert_without_failed_checks_says_the_run_failed():
 
 def test_text_values_never_carry_addresses():
     assert format_value("jane@customer.test", "text") == "[redacted email]"
+
+
+EUR_DE = NumberFormat("EUR", "de_DE")
+
+
+def test_amounts_and_numbers_follow_the_company_currency_and_locale(marts_db):
+    email = render_report(read_kpis("ecommerce", DS, marts_db, numbers=EUR_DE))
+    assert email.subject == "[opspulse] E-commerce · Fri 27 Nov 2026 · Net sales 12.345,67 €"
+    assert "\u00a0" not in email.subject
+    net_sales = "Net sales: 12.345,67\u00a0€ (▼ 2,4\u00a0% vs yesterday; ▲ 2,1\u00a0% vs 7-day avg;"
+    assert email.text.count(net_sales) == 1
+    assert ">12.345,67\u00a0€</div>" in email.html
+    assert "  - card: Amount 7.407,40\u00a0€; Share 60,0\u00a0%" in email.text
+    for part in (email.text, email.html):
+        assert "$" not in part
+        assert "98\u00a0%" in part  # attainment of net sales
+
+
+def test_sent_values_are_the_displayed_strings(marts_db):
+    snap = read_kpis("ecommerce", DS, marts_db, numbers=NumberFormat("BRL", "pt_BR"))
+    assert snap.sent_values()["net_sales"]["value"] == "R$\u00a012.345,67"
+    assert snap.content_hash != read_kpis("ecommerce", DS, marts_db).content_hash
+
+
+def test_the_company_format_comes_from_the_settings_by_default(marts_db, monkeypatch):
+    monkeypatch.setenv("OPSPULSE_CURRENCY", "JPY")
+    monkeypatch.setenv("OPSPULSE_LOCALE", "ja_JP")
+    assert render_report(read_kpis("ecommerce", DS, marts_db)).subject.endswith("￥12,346")
+
+
+def test_a_company_without_targets_sees_no_attainment(marts_db):
+    con = open_marts(marts_db)
+    targets = [
+        c
+        for (c,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_name = 'rpt_ecommerce__daily' and column_name like '%target'"
+        ).fetchall()
+    ]
+    con.execute(f"update rpt_ecommerce__daily set {', '.join(f'{c} = null' for c in targets)}")
+    con.close()
+    email = render_report(read_kpis("ecommerce", DS, marts_db))
+    assert len(targets) == 8
+    for part in (email.text, email.html):
+        assert "of target" not in part
+    assert parse_tile_lines(email.text)["Net sales"].attainment is None
+
+
+def test_a_kpi_whose_source_is_not_delivered_says_so(marts_db):
+    commerce = {"customers", "orders", "order_items", "products", "payments", "reviews"}
+    email = render_report(read_kpis("users", "2026-11-26", marts_db, delivered=commerce))
+    assert "CSAT: n/a: needs support_tickets\n" in email.text
+    assert re.search(r'data-kpi="avg_csat_score"[^>]*>n/a: needs support_tickets</div>', email.html)
+    tile = email.html.split('data-kpi="avg_csat_score"', 1)[1].split("</table>", 1)[0]
+    assert "vs yesterday" not in tile and "of target" not in tile
+    # a KPI that needs nothing optional stays a bare n/a; so does one whose source is delivered
+    delivered = render_report(
+        read_kpis("users", "2026-11-26", marts_db, delivered=commerce | {"support_tickets"})
+    )
+    assert parse_tile_lines(delivered.text)["CSAT"].value == "n/a"
+    assert "needs" not in delivered.text
+
+
+def test_a_value_present_without_its_optional_source_is_shown(marts_db):
+    email = render_report(read_kpis("users", DS, marts_db, delivered={"customers", "orders"}))
+    assert parse_tile_lines(email.text)["CSAT"].value == "4.40"

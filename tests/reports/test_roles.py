@@ -1,6 +1,6 @@
 import pytest
 
-from opspulse.reports.roles import ROLES, UnknownRole, get_role
+from opspulse.reports.roles import ROLES, DetailsSection, UnknownRole, get_role
 
 
 def test_trend_column_names_follow_the_convention():
@@ -39,3 +39,30 @@ def test_every_role_names_its_marts():
 def test_unknown_role_is_named():
     with pytest.raises(UnknownRole, match="'finanse'"):
         get_role("finanse")
+
+
+def _needs(role):
+    items = list(role.tiles)
+    for section in role.sections:
+        if isinstance(section, DetailsSection):
+            items += section.fields
+        else:
+            items += [section.label, *section.columns]
+    return {item.column: item.needs for item in items if item.needs}
+
+
+def test_a_kpi_needs_only_an_optional_source_of_its_role():
+    from opspulse import catalogue
+
+    assert set(ROLES) == set(catalogue.ROLES_BY_NAME)
+    for name, role in ROLES.items():
+        for column, source in _needs(role).items():
+            assert source in catalogue.get(name).optional, (name, column, source)
+
+
+def test_the_kpis_of_optional_sources_name_them():
+    assert _needs(ROLES["ecommerce"]) == {"pct_cart_abandonment": "web_sessions"}
+    assert _needs(ROLES["users"]) == {"avg_csat_score": "support_tickets"}
+    assert _needs(ROLES["product"])["pct_returned"] == "returns"
+    assert _needs(ROLES["product"])["avg_rating"] == "reviews"
+    assert _needs(ROLES["sales"])["pct_attainment"] == "sales_targets"

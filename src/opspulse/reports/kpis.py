@@ -10,6 +10,10 @@ What the hash covers: the day's own numbers (tile values, detail values, breakdo
 formatted as shown. Trend context (previous day, 7-day average, target) is left out: a late
 correction of *yesterday* restates yesterday's email, not today's. Formatting first means
 floating-point noise below display precision never triggers a restatement.
+
+How a number is shown is the company's: its currency and locale (``numbers``) and the
+sources it delivers (``delivered``), so a KPI that is NULL because an optional source is not
+delivered reads ``n/a: needs <source>`` in both parts of the email and in the hash alike.
 """
 
 from __future__ import annotations
@@ -17,14 +21,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from opspulse.reports.formatting import format_value
+from opspulse import settings as settings_mod
+from opspulse.reports.formatting import EN_US_USD, NA, NumberFormat, needs_source
 from opspulse.reports.roles import (
     MART_SCHEMA,
     DetailsSection,
@@ -78,25 +83,40 @@ class KpiSnapshot:
     ds: dt.date
     tiles: tuple[TileReading, ...]
     sections: tuple[SectionReading, ...]
+    numbers: NumberFormat = EN_US_USD
+    """The company's currency and locale."""
+    delivered: frozenset[str] | None = None
+    """The sources the company delivers; None when unknown (a NULL then reads ``n/a``)."""
+
+    def missing_source(self, item: Tile | Field, value: Any) -> str | None:
+        """The source ``item`` needs when its value is NULL and the company lacks it."""
+        if item.needs is None or self.delivered is None or item.needs in self.delivered:
+            return None
+        return item.needs if self.numbers.value(value, item.kind) == NA else None
+
+    def shown(self, item: Tile | Field, value: Any) -> str:
+        """``value`` as the email shows it: formatted, or ``n/a: needs <source>``."""
+        missing = self.missing_source(item, value)
+        return needs_source(missing) if missing else self.numbers.value(value, item.kind)
 
     def sent_values(self) -> dict[str, dict[str, str]]:
         """Stable key -> {label, value (formatted as displayed)} for every number of the day."""
         out: dict[str, dict[str, str]] = {}
         for reading in self.tiles:
             t = reading.tile
-            out[t.column] = {"label": t.label, "value": format_value(reading.value, t.kind)}
+            out[t.column] = {"label": t.label, "value": self.shown(t, reading.value)}
         for section in self.sections:
             if isinstance(section, DetailsReading):
                 for f, value in section.values:
-                    out[f.column] = {"label": f.label, "value": format_value(value, f.kind)}
+                    out[f.column] = {"label": f.label, "value": self.shown(f, value)}
             else:
                 s = section.section
                 for label_value, *values in section.rows:
-                    item = format_value(label_value, s.label.kind)
+                    item = self.shown(s.label, label_value)
                     for f, value in zip(s.columns, values, strict=True):
                         out[f"{s.mart}[{item}].{f.column}"] = {
                             "label": f"{s.title}: {item} {f.label.lower()}",
-                            "value": format_value(value, f.kind),
+                            "value": self.shown(f, value),
                         }
         return out
 
@@ -204,8 +224,19 @@ def _table_rows(
     return tuple(tuple(r) for r in rows)
 
 
-def read_kpis(role: Role | str, ds: dt.date | str, marts_db: Path | str) -> KpiSnapshot:
+def read_kpis(
+    role: Role | str,
+    ds: dt.date | str,
+    marts_db: Path | str,
+    *,
+    numbers: NumberFormat | None = None,
+    delivered: Collection[str] | None = None,
+) -> KpiSnapshot:
     """One role's headline values, trend columns and sections for day ``ds``.
+
+    ``numbers`` defaults to the company's (:func:`opspulse.settings.load` when called);
+    ``delivered`` (the sources the company delivers, see
+    :func:`opspulse.catalogue.delivered_sources`) to unknown.
 
     Raises :class:`MissingReportDay` when the role's mart has no row for the day and
     :class:`MartNotReadable` when the database, a mart or a needed column is missing.
@@ -213,6 +244,7 @@ def read_kpis(role: Role | str, ds: dt.date | str, marts_db: Path | str) -> KpiS
     role = get_role(role) if isinstance(role, str) else role
     day = as_date(ds)
     marts_db = Path(marts_db)
+    numbers = numbers or NumberFormat.of(settings_mod.load())
     if not marts_db.is_file():
         raise MartNotReadable(
             f"published database {marts_db} does not exist; has the publish step run?"
@@ -236,4 +268,11 @@ def read_kpis(role: Role | str, ds: dt.date | str, marts_db: Path | str) -> KpiS
         )
         for t in role.tiles
     )
-    return KpiSnapshot(role=role, ds=day, tiles=tiles, sections=tuple(sections))
+    return KpiSnapshot(
+        role=role,
+        ds=day,
+        tiles=tiles,
+        sections=tuple(sections),
+        numbers=numbers,
+        delivered=frozenset(delivered) if delivered is not None else None,
+    )

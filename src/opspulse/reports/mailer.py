@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from opspulse import catalogue
 from opspulse import settings as opspulse_settings
 from opspulse.reports.delivery import build_message, send_message
+from opspulse.reports.formatting import NumberFormat
 from opspulse.reports.kpis import as_date, read_kpis
 from opspulse.reports.ledger import ALERT_ROLE, SendLedger, SendPlan
 from opspulse.reports.recipients import Recipients, load_recipients
@@ -153,6 +155,14 @@ def _deliver(
     return message_id
 
 
+@dataclass(frozen=True)
+class _Company:
+    """What every email of a run shares: how numbers are written, which sources exist."""
+
+    numbers: NumberFormat
+    delivered: frozenset[str]
+
+
 def send_reports(
     ds: dt.date | str,
     *,
@@ -180,6 +190,7 @@ def send_reports(
         get_role(name)
     recipients = load_recipients(recipients_file or cfg.recipients_file)
     recipients.check_roles(names)
+    company = _Company(NumberFormat.of(cfg), catalogue.delivered_sources(cfg))
 
     results: list[RoleResult] = []
     with SendLedger.open(build_db) as ledger:
@@ -192,6 +203,7 @@ def send_reports(
                 recipients=recipients,
                 conn_id=conn_id,
                 reports_dir=reports_dir,
+                company=company,
             )
             log.info(
                 "%s %s: %s%s",
@@ -216,10 +228,13 @@ def _send_role(
     recipients: Recipients,
     conn_id: str,
     reports_dir: Path,
+    company: _Company,
 ) -> RoleResult:
     html_path = reports_dir / day.isoformat() / f"{name}.html"
     try:
-        snapshot = read_kpis(name, day, marts_db)
+        snapshot = read_kpis(
+            name, day, marts_db, numbers=company.numbers, delivered=company.delivered
+        )
         sent_values = snapshot.sent_values()
         content_hash = snapshot.content_hash
         plan = ledger.plan_report(day, name, content_hash)
@@ -288,7 +303,12 @@ def send_alert(
     to = recipients.for_alerts()
     failures = list(failures)
     rendered = render_alert(
-        day, report_summary, failures, build_db=str(build_db), airflow_run=airflow_run
+        day,
+        report_summary,
+        failures,
+        build_db=str(build_db),
+        airflow_run=airflow_run,
+        numbers=NumberFormat.of(cfg),
     )
     content_hash = failures_hash(failures)
     with SendLedger.open(build_db) as ledger:

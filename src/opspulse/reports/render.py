@@ -1,8 +1,10 @@
 """Turn a role's numbers into an email (HTML + plain text) and the data team's alert.
 
-Every number is formatted once, in :mod:`opspulse.reports.formatting`, into the view objects
-below; the HTML and the text templates (package data in ``reports/templates/``) only lay
-those strings out, so both parts of an email always show the same numbers.
+Every number is formatted once, in :mod:`opspulse.reports.formatting` with the company's
+currency and locale (``KpiSnapshot.numbers``), into the view objects below; the HTML and the
+text templates (package data in ``reports/templates/``) only lay those strings out, so both
+parts of an email always show the same numbers. A subject keeps the same strings with plain
+spaces (:func:`opspulse.reports.formatting.plain`).
 
 The HTML is made for phones: one column, at most 600 px wide, inline CSS only (mail clients
 drop ``<style>`` blocks), tables for layout. No customer-level data is ever rendered: only
@@ -20,14 +22,7 @@ from typing import Any
 
 import jinja2
 
-from opspulse.reports.formatting import (
-    NA,
-    Change,
-    format_attainment,
-    format_change,
-    format_value,
-    redact,
-)
+from opspulse.reports.formatting import EN_US_USD, NA, Change, NumberFormat, plain, redact
 from opspulse.reports.kpis import DetailsReading, KpiSnapshot, TableReading, TileReading
 
 BRAND = "opspulse"
@@ -50,9 +45,12 @@ class TileView:
     value: str
     vs_day: Change | None
     vs_7d: Change | None
-    """None for a tile without trend (a text KPI such as the top sales channel)."""
+    """None for a tile without trend (a text KPI such as the top sales channel) and for a
+    KPI whose source the company does not deliver."""
     attainment: Change | None
     """None when the KPI has no target (no target column, or a NULL target)."""
+    missing_source: str | None = None
+    """The optional source the company does not deliver, when the value is NULL for want of it."""
 
     @property
     def text_line(self) -> str:
@@ -114,32 +112,37 @@ def _render(name: str, **context: Any) -> str:
     return _environment().get_template(name).render(colours=TONE_COLOURS, brand=BRAND, **context)
 
 
-def tile_view(reading: TileReading) -> TileView:
+def tile_view(reading: TileReading, snapshot: KpiSnapshot) -> TileView:
     t = reading.tile
-    if t.trend:
-        vs_day = format_change(reading.value, reading.prev_day, t.kind, up_is_good=t.up_is_good)
-        vs_7d = format_change(reading.value, reading.avg_7d, t.kind, up_is_good=t.up_is_good)
-    else:
-        vs_day = vs_7d = None
-    has_target = reading.target is not None or reading.pct_of_target is not None
-    attainment = (
-        format_attainment(reading.pct_of_target, up_is_good=t.up_is_good) if has_target else None
-    )
+    numbers = snapshot.numbers
+    vs_day = vs_7d = attainment = None
+    missing = snapshot.missing_source(t, reading.value)
+    if missing is None:
+        if t.trend:
+            vs_day = numbers.change(
+                reading.value, reading.prev_day, t.kind, up_is_good=t.up_is_good
+            )
+            vs_7d = numbers.change(reading.value, reading.avg_7d, t.kind, up_is_good=t.up_is_good)
+        if reading.target is not None or reading.pct_of_target is not None:
+            attainment = numbers.attainment(reading.pct_of_target, up_is_good=t.up_is_good)
     return TileView(
         column=t.column,
         label=t.label,
-        value=format_value(reading.value, t.kind),
+        value=snapshot.shown(t, reading.value),
         vs_day=vs_day,
         vs_7d=vs_7d,
         attainment=attainment,
+        missing_source=missing,
     )
 
 
-def _section_view(reading: DetailsReading | TableReading) -> DetailsView | TableView:
+def _section_view(
+    reading: DetailsReading | TableReading, snapshot: KpiSnapshot
+) -> DetailsView | TableView:
     if isinstance(reading, DetailsReading):
         return DetailsView(
             title=reading.section.title,
-            items=tuple((f.label, format_value(v, f.kind)) for f, v in reading.values),
+            items=tuple((f.label, snapshot.shown(f, v)) for f, v in reading.values),
         )
     s = reading.section
     fields = (s.label, *s.columns)
@@ -147,7 +150,7 @@ def _section_view(reading: DetailsReading | TableReading) -> DetailsView | Table
         title=s.title,
         headers=tuple(f.label for f in fields),
         rows=tuple(
-            tuple(format_value(v, f.kind) for f, v in zip(fields, row, strict=True))
+            tuple(snapshot.shown(f, v) for f, v in zip(fields, row, strict=True))
             for row in reading.rows
         ),
     )
@@ -171,11 +174,11 @@ def restatement_view(
 
 
 def report_subject(snapshot: KpiSnapshot, *, restated: bool = False) -> str:
-    first = tile_view(snapshot.tiles[0])
+    first = tile_view(snapshot.tiles[0], snapshot)
     subject = (
         f"[{BRAND}] {snapshot.role.title} · {format_day(snapshot.ds)} · {first.label} {first.value}"
     )
-    return RESTATED_PREFIX + subject if restated else subject
+    return plain(RESTATED_PREFIX + subject if restated else subject)
 
 
 def render_report(
@@ -186,8 +189,8 @@ def render_report(
         "title": snapshot.role.title,
         "day": format_day(snapshot.ds),
         "ds": snapshot.ds.isoformat(),
-        "tiles": [tile_view(r) for r in snapshot.tiles],
-        "sections": [_section_view(r) for r in snapshot.sections],
+        "tiles": [tile_view(r, snapshot) for r in snapshot.tiles],
+        "sections": [_section_view(r, snapshot) for r in snapshot.sections],
         "restatement": restatement,
         "quality_line": QUALITY_LINE,
         "sources": snapshot.role.marts,
@@ -228,14 +231,16 @@ def _describe(value: Any) -> str:
     return text if len(text) <= _MAX_OBSERVED else text[: _MAX_OBSERVED - 1] + "…"
 
 
-def failed_check_view(check: Mapping[str, Any]) -> FailedCheckView:
+def failed_check_view(
+    check: Mapping[str, Any], numbers: NumberFormat = EN_US_USD
+) -> FailedCheckView:
     count = check.get("unexpected_count")
     return FailedCheckView(
         suite=_describe(check.get("suite")),
         expectation=_describe(check.get("expectation")),
         column=_describe(check.get("column")) if check.get("column") else "(table)",
         observed=_describe(check.get("observed")),
-        unexpected_count=format_value(count, "count") if count is not None else NA,
+        unexpected_count=numbers.value(count, "count") if count is not None else NA,
     )
 
 
@@ -255,9 +260,10 @@ def render_alert(
     *,
     build_db: str,
     airflow_run: str | None = None,
+    numbers: NumberFormat = EN_US_USD,
 ) -> RenderedEmail:
     """The data team's "reports withheld" email: every failed check and what to do next."""
-    checks = [failed_check_view(c) for c in failures]
+    checks = [failed_check_view(c, numbers) for c in failures]
     subject = alert_subject(day, len(checks))
     context = {
         "day": format_day(day),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opspulse import settings as settings_mod
+from opspulse import targets
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ class DbtResult:
 
 
 def dbt_env(cfg: settings_mod.Settings) -> dict[str, str]:
+    """The environment dbt runs in; raises :class:`opspulse.targets.TargetsError` for a
+    malformed targets file (no file: no targets)."""
     env = dict(os.environ)
     env.update(
         OPSPULSE_BUILD_DB=str(cfg.build_db),
@@ -46,6 +49,7 @@ def dbt_env(cfg: settings_mod.Settings) -> dict[str, str]:
         OPSPULSE_DUCKDB_MEMORY_LIMIT=cfg.duckdb_memory_limit,
         OPSPULSE_SHIPPING_SLA_HOURS=str(cfg.shipping_sla_hours),
         OPSPULSE_LOOKBACK_DAYS=str(cfg.lookback_days),
+        OPSPULSE_TARGETS_FILE=targets.dbt_path(cfg.targets_file),
         DBT_SEND_ANONYMOUS_USAGE_STATS="False",
     )
     return env

@@ -31,23 +31,26 @@ ingest_with_run_start as (
 
 ),
 
-{# every source the loader has seen by the run, with the newest landing day it has loaded #}
+{#
+    every source the loader has seen by the run, with the newest landing day up to the run's
+    day that it has loaded (a backfill of an old day is not made fresher by later days)
+#}
 sources_by_run as (
 
     select
         run_days.run_date as report_date,
         run_days.run_id,
-        run_days.started_at as run_started_at,
         ingest_with_run_start.source_name,
         max(ingest_with_run_start.partition_date) filter (
-            where not ingest_with_run_start.is_quarantined
+            where
+            not ingest_with_run_start.is_quarantined
+            and ingest_with_run_start.partition_date <= run_days.run_date
         ) as newest_partition_date
 
     from run_days
     inner join ingest_with_run_start
         on run_days.started_at >= ingest_with_run_start.run_started_at
-    group by
-        run_days.run_date, run_days.run_id, run_days.started_at, ingest_with_run_start.source_name
+    group by run_days.run_date, run_days.run_id, ingest_with_run_start.source_name
 
 ),
 
@@ -77,11 +80,15 @@ final as (
         cast(coalesce(this_run_ingest.rows_rejected, 0) as bigint) as rows_rejected,
         cast(coalesce(this_run_ingest.files_quarantined, 0) as bigint) as files_quarantined,
         cast(sources_by_run.newest_partition_date as date) as newest_partition_date,
+        {#
+            freshness against the end of the run's day (ds), not the wall clock: a run of
+            2018 data is as fresh as its landing files, however late it runs
+        #}
         cast(
             date_diff(
                 'second',
                 cast(sources_by_run.newest_partition_date + 1 as timestamp),
-                sources_by_run.run_started_at
+                cast(sources_by_run.report_date + 1 as timestamp)
             ) / 3600.0 as double
         ) as freshness_lag_hours
 

@@ -10,6 +10,9 @@ Trend columns follow the KPIS.md convention, derived from the tile's column ``k`
 ``k_prev_day`` and ``k_7d_avg`` (required unless ``trend=False``), and, when the mart has
 them, ``k_target`` and the attainment ``pct_k_of_target`` (for a ``pct_`` KPI the prefix is
 not doubled: ``pct_cart_abandonment_of_target``).
+
+A tile or field whose value needs one of the role's optional sources names it (``needs=``):
+a NULL value of a company that does not deliver that source reads ``n/a: needs <source>``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ class Field:
     column: str
     label: str
     kind: Kind
+    needs: str | None = None
+    """The optional source (:mod:`opspulse.catalogue`) without which the value is NULL: the
+    email then says so (``n/a: needs <source>``) when the company does not deliver it."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class Tile:
     kind: Kind
     up_is_good: bool = True
     trend: bool = True
+    needs: str | None = None
+    """As :attr:`Field.needs`."""
 
     @property
     def prev_day_column(self) -> str:

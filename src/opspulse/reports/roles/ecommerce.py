@@ -10,7 +10,13 @@ ROLE = Role(
         Tile("net_sales", "Net sales", "money"),
         Tile("valid_orders", "Valid orders", "count"),
         Tile("avg_order_value", "Average order value", "money"),
-        Tile("pct_cart_abandonment", "Cart abandonment", "pct", up_is_good=False),
+        Tile(
+            "pct_cart_abandonment",
+            "Cart abandonment",
+            "pct",
+            up_is_good=False,
+            needs="web_sessions",
+        ),
     ),
     sections=(
         TableSection(

@@ -35,7 +35,12 @@ ROLE = Role(
                 Field("opt_out_requests_received", "Opt-out", "count"),
                 Field("requests_completed", "Completed", "count"),
                 Field("open_requests", "Open", "count"),
-                Field("pct_marketing_consent", "Marketing consent (active customers)", "pct"),
+                Field(
+                    "pct_marketing_consent",
+                    "Marketing consent (active customers)",
+                    "pct",
+                    needs="customers",
+                ),
             ),
         ),
     ),

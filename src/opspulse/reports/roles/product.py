@@ -9,8 +9,14 @@ ROLE = Role(
     tiles=(
         Tile("net_sales", "Net sales", "money"),
         Tile("units_sold", "Units sold", "count"),
-        Tile("pct_returned", "Return rate (30 days)", "pct", up_is_good=False),
-        Tile("avg_rating", "Average rating", "decimal"),
+        Tile(
+            "pct_returned",
+            "Return rate (30 days)",
+            "pct",
+            up_is_good=False,
+            needs="returns",
+        ),
+        Tile("avg_rating", "Average rating", "decimal", needs="reviews"),
     ),
     sections=(
         TableSection(
@@ -44,7 +50,12 @@ ROLE = Role(
                 Field("units_returned", "Units returned", "count"),
                 Field("active_products", "Active products", "count"),
                 Field("new_products", "Launched in the last 30 days", "count"),
-                Field("pct_new_product_sell_through", "Their sell-through", "pct"),
+                Field(
+                    "pct_new_product_sell_through",
+                    "Their sell-through",
+                    "pct",
+                    needs="purchase_orders",
+                ),
             ),
         ),
     ),

@@ -8,7 +8,7 @@ ROLE = Role(
     mart="rpt_sales__daily",
     tiles=(
         Tile("net_sales", "Net sales", "money"),
-        Tile("pct_attainment", "Attainment (month to date)", "pct"),
+        Tile("pct_attainment", "Attainment (month to date)", "pct", needs="sales_targets"),
         Tile("new_customers_won", "New customers won", "count"),
         Tile("top_channel", "Top channel", "text", trend=False),
     ),
@@ -41,7 +41,9 @@ ROLE = Role(
             fields=(
                 Field("valid_orders", "Valid orders", "count"),
                 Field("mtd_net_sales", "Net sales month to date", "money"),
-                Field("prorated_net_sales_target", "Target to date", "money"),
+                Field(
+                    "prorated_net_sales_target", "Target to date", "money", needs="sales_targets"
+                ),
                 Field("partner_net_sales", "Partner revenue", "money"),
                 Field("partner_orders", "Partner orders", "count"),
             ),

@@ -51,7 +51,12 @@ ROLE = Role(
                 ),
                 Field("stocked_out_products", "Products out of stock", "count"),
                 Field("shipped_orders", "Orders shipped", "count"),
-                Field("logistics_cost_per_order", "Logistics cost per order", "money"),
+                Field(
+                    "logistics_cost_per_order",
+                    "Logistics cost per order",
+                    "money",
+                    needs="shipments",
+                ),
             ),
         ),
     ),

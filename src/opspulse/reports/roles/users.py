@@ -10,7 +10,7 @@ ROLE = Role(
         Tile("new_customers", "New customers", "count"),
         Tile("active_customers", "Active customers", "count"),
         Tile("pct_repeat_purchase", "Repeat purchase rate", "pct"),
-        Tile("avg_csat_score", "CSAT", "decimal"),
+        Tile("avg_csat_score", "CSAT", "decimal", needs="support_tickets"),
     ),
     sections=(
         TableSection(
