@@ -42,12 +42,11 @@ SOURCES: tuple[Source, ...] = (
                 "department",
                 "VARCHAR",
                 "Cost or revenue centre.",
-                nullable=False,
-                accepted_values=DEPARTMENTS,
+                example_values=DEPARTMENTS,
             ),
             col(
                 "amount",
-                "DECIMAL(12,2)",
+                "DECIMAL(18,4)",
                 "Amount in the account's direction (negative only for reversals).",
                 nullable=False,
             ),
@@ -56,7 +55,6 @@ SOURCES: tuple[Source, ...] = (
                 "description",
                 "VARCHAR",
                 "What the line is for (never personal data).",
-                nullable=False,
             ),
         ),
     ),
@@ -64,6 +62,7 @@ SOURCES: tuple[Source, ...] = (
         name="budgets",
         area="finance",
         format="csv",
+        cadence="on_change",
         description=(
             "Monthly operating budget per department and expense category, written on the first "
             "day of the month (and for the running month on the first export day)."
@@ -82,16 +81,16 @@ SOURCES: tuple[Source, ...] = (
                 "VARCHAR",
                 "Cost centre.",
                 nullable=False,
-                accepted_values=DEPARTMENTS,
+                example_values=DEPARTMENTS,
             ),
             col(
                 "category",
                 "VARCHAR",
                 "Expense category (the opex:<category> of the ledger).",
                 nullable=False,
-                accepted_values=OPEX_CATEGORIES,
+                example_values=OPEX_CATEGORIES,
             ),
-            col("amount", "DECIMAL(12,2)", "Budgeted spend for the month (>= 0).", nullable=False),
+            col("amount", "DECIMAL(18,4)", "Budgeted spend for the month (>= 0).", nullable=False),
         ),
     ),
 )
