@@ -107,7 +107,7 @@ def test_csv_defects_are_named_by_file_line_and_column(tmp_path):
     assert ("orders/2026-11-01/orders.csv", 3, "discount_amount", "cast") in errors_of(report)
     assert ("orders/2026-11-02/orders.csv", 1, "ordered_at", "missing_column") in errors_of(report)
     text = report.describe()
-    assert "'12,5O' does not cast to DECIMAL(12,2)" in text
+    assert "'12,5O' does not cast to DECIMAL(18,4)" in text
     assert "renamed to 'order_date'?" in text
     assert "column order_date: extra column tolerated" in text
 
@@ -138,16 +138,44 @@ def test_parquet_defects_are_named_by_file_line_and_column(tmp_path):
     products = contracts.get("products")
     rows = records(products)
     write(root, products, DAY1, [{k: v for k, v in r.items() if k != "sku"} for r in rows])
-    rows[2]["category"] = "gadgets"
+    rows[2]["category"] = "gadgets"  # a company's own category: fine
+    rows[2]["launched_at"] = None
     write(root, products, DAY2, rows)
 
     report = check_landing(root)
 
     assert errors_of(report) == [
         ("products/2026-11-01/products.parquet", 1, "sku", "missing_column"),
-        ("products/2026-11-02/products.parquet", 3, "category", "accepted"),
+        ("products/2026-11-02/products.parquet", 3, "launched_at", "null"),
     ]
-    assert "'gadgets' is not one of the accepted values (apparel," in report.describe()
+    assert "required value is NULL" in report.describe()
+
+
+def test_open_vocabularies_and_empty_optional_columns_pass(tmp_path):
+    root = tmp_path / "landing"
+    own = {
+        "products": {"category": "garden furniture", "unit_cost": None, "sku": None, "brand": None},
+        "shipments": {"carrier": "la_poste"},
+        "returns": {"reason": "arrived_broken"},
+        "web_sessions": {"device": "smart_tv", "traffic_channel": "affiliate"},
+        "payments": {"payment_method": "klarna"},
+        "orders": {"sales_channel": "wholesale"},
+        "reviews": {"product_id": None},
+        "partners": {"sales_rep_id": None, "region": "mena"},
+    }
+    for name, values in own.items():
+        source = contracts.get(name)
+        rows = [{**r, **values} for r in records(source)]
+        if name == "shipments":
+            rows[0]["carrier"] = None
+        write(root, source, DAY1, rows)
+    orders = contracts.get("orders")
+    write(root, orders, DAY2, [{**r, "status": "lost"} for r in records(orders, 1)])
+
+    report = check_landing(root)
+
+    assert errors_of(report) == [("orders/2026-11-02/orders.csv", 2, "status", "accepted")]
+    assert "'lost' is not one of the accepted values (placed, shipped," in report.describe()
 
 
 def test_line_numbers_skip_rows_that_failed_a_cast(tmp_path):
@@ -235,7 +263,7 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
         "severity": "error",
         "kind": "cast",
         "path": "payments/2026-11-02/payments.csv",
-        "message": "'abc' does not cast to DECIMAL(12,2)",
+        "message": "'abc' does not cast to DECIMAL(18,4)",
         "line": 2,
         "column": "amount",
         "count": 1,

@@ -11,7 +11,8 @@ partitions loaded in this run. Each suite checks:
 - the contract's non-nullable columns hold no NULL;
 - the key is unique in the batch: per ``_ds`` for change-record sources (a key may have one
   version per export day), across the whole batch for append-only sources;
-- the contract's ``accepted_values``;
+- the contract's closed ``accepted_values`` (a column's ``example_values`` are an open list
+  and are not checked: a company's own categories, carriers, regions, ... load);
 - no timestamp lies after the end of the day after the latest batch day (one day of slack
   for the company timezone and exports taken after midnight);
 - the per-source ranges of :data:`RAW_RANGES` and :data:`RAW_ORDERED_PAIRS`;

@@ -4,8 +4,8 @@ Every file is read by the loader's own reading code (``loader.read_landing_file`
 in-memory DuckDB, so the check sees exactly what a load would see, and the build database
 is never opened. On top of what the loader rejects (structure, missing columns, values
 that do not cast) the check reports what the quality suites would catch later: NULL in a
-required column, a value outside a column's accepted values and a key repeated within a
-file. Every problem names the file, and where there is one the line and the column.
+required column, a value outside a column's closed ``accepted_values`` (a column's
+``example_values`` are an open list: any value passes) and a key repeated within a file. Every problem names the file, and where there is one the line and the column.
 
 Severities: an ``error`` is data that would not load as meant (quarantined, rejected,
 ignored or failing a rule); a ``warning`` is something the loader tolerates but that is
