@@ -239,6 +239,7 @@ def test_folder_problems(tmp_path):
         ("warning", "payments/2026-11-02", "empty_day"),
     }
     assert "did you mean 'orders'?" in report.describe()
+    assert "a daily source needs a file every day (an empty file on a day" in report.describe()
     assert report.errors == 3 and report.warnings == 2
 
 

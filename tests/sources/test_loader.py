@@ -501,3 +501,21 @@ def test_cr_separated_ndjson_with_a_broken_record_names_its_line(opspulse_home):
     entry = reason(cfg, "order_items")[0]
     assert entry["line"] == 2
     assert "invalid json" in entry["error"].lower()
+
+
+def test_sources_the_company_does_not_deliver_are_not_loaded(opspulse_home):
+    import dataclasses
+    from types import MappingProxyType
+
+    cfg = dataclasses.replace(
+        opspulse_home,
+        source_cadence=MappingProxyType({"orders": "daily", "order_items": "absent"}),
+    )
+    land(cfg, "orders", "orders.csv", csv_text(orders(2)))
+    land(cfg, "order_items", "items.ndjson", json.dumps(_item(1)) + "\n")
+    land(cfg, "reviews", "reviews.ndjson", "")  # not listed in [sources]: absent
+
+    summary = Loader("run-a", settings=cfg).run(until=DAY)
+
+    assert summary.partitions_loaded == [("orders", DAY)]
+    assert rows(cfg, "select source, rows_loaded from ops.ingest_log") == [("orders", 2)]

@@ -211,19 +211,22 @@ def _check_source_folder(root: Path, folder: Path, checker: _FileChecker, report
             )
         files = [p for p in entries if p.is_file()]
         if not files:
-            report.problems.append(
-                Problem(
-                    "warning",
-                    "empty_day",
-                    rel,
-                    "no files: the day would load as an empty partition",
-                )
-            )
+            report.problems.append(Problem("warning", "empty_day", rel, _empty_day(checker.source)))
         for path in files:
             report.files_checked += 1
             rows, problems = checker.check(path, path.relative_to(root).as_posix())
             report.rows_checked += rows
             report.problems += problems
+
+
+def _empty_day(source: Source) -> str:
+    if source.cadence == "daily":
+        return (
+            "no files: a daily source needs a file every day (an empty file on a day without "
+            "rows), or the raw gate fails for this day; set it on_change in company.toml if "
+            "your export skips days"
+        )
+    return "no files: nothing is loaded for the day (fine for an on_change source)"
 
 
 class _FileChecker:

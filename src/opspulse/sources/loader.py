@@ -46,6 +46,7 @@ from pathlib import Path
 
 from opspulse import settings as settings_mod
 from opspulse.sources import contracts
+from opspulse.sources.cadence import effective_cadence
 from opspulse.sources.contracts import Source
 from opspulse.warehouse.connection import connect
 
@@ -438,8 +439,15 @@ class Loader:
         days: Iterable[date] | None = None,
         force: bool = False,
     ) -> IngestSummary:
-        """Load every changed partition up to ``until`` (or exactly ``days``)."""
-        wanted = [contracts.get(s) for s in sources] if sources else list(contracts.SOURCES)
+        """Load every changed partition up to ``until`` (or exactly ``days``) of ``sources``
+        (default: every source the company delivers, i.e. not ``absent`` in its
+        ``[sources]`` table; see ``opspulse.sources.cadence``)."""
+        if sources:
+            wanted = [contracts.get(s) for s in sources]
+        else:
+            wanted = [
+                s for s in contracts.SOURCES if effective_cadence(s, self.settings) != "absent"
+            ]
         summary = IngestSummary(run_id=self.run_id)
         fixed_days = sorted(set(days)) if days is not None else None
         with connect(self.settings.build_db, settings=self.settings) as con:
