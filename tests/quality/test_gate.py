@@ -230,6 +230,15 @@ GROWTH_BAD_BATCHES = {
         ["update raw.experiments set status = 'abandoned' where experiment_id = 'experiment_id-1'"],
         {(IN_SET, "status"): 1},
     ),
+    "gl_entries": (
+        [
+            "update raw.gl_entries set account = 'opex:travel' where entry_id = 'entry_id-1'",
+            "update raw.gl_entries set account = 'salaries' where entry_id = 'entry_id-2'",
+            "update raw.gl_entries set department = null where entry_id = 'entry_id-3'",
+            "update raw.gl_entries set amount = null where entry_id = 'entry_id-4'",
+        ],
+        {(ROWS, "account"): 1, (NOT_NULL, "amount"): 1},  # any opex:<category> is fine
+    ),
     "experiment_assignments": (
         [
             "update raw.experiment_assignments set variant = 'treatment_b' "

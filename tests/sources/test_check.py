@@ -33,8 +33,9 @@ def value(column: Column, i: int) -> str:
         return f"2026-11-01 10:{i % 60:02d}:00"
     if t == "DATE":
         return (date(2026, 10, 1) + timedelta(days=i)).isoformat()
-    if column.accepted_values:
-        return column.accepted_values[i % len(column.accepted_values)]
+    listed = column.accepted_values or column.example_values
+    if listed:
+        return listed[i % len(listed)]
     return f"{column.name}-{i}"
 
 
@@ -282,3 +283,20 @@ def test_check_does_not_touch_the_build_database(tmp_path, opspulse_home, fmt):
     check_landing(root)
 
     assert not opspulse_home.build_db.exists()
+
+
+def test_a_ledger_account_is_checked_by_its_form(tmp_path):
+    root = tmp_path / "landing"
+    gl = contracts.get("gl_entries")
+    rows = records(gl, 3)
+    rows[0]["account"] = "opex:travel"  # an expense category of the company's own
+    rows[1]["account"] = "revenue"
+    rows[2]["account"] = "salaries"
+    write(root, gl, DAY1, rows)
+
+    report = check_landing(root)
+
+    assert errors_of(report) == [
+        ("gl_entries/2026-11-01/gl_entries.parquet", 3, "account", "accepted")
+    ]
+    assert "'salaries' does not have the contract's form" in report.describe()

@@ -355,6 +355,12 @@ class _FileChecker:
                     f"from _numbered where {name} is not null "
                     f"and {name}::varchar not in ({accepted})"
                 )
+            if c.pattern:
+                rules.append(
+                    f"select 'accepted' as rule, {_sql_str(c.name)} as col, _k, {name}::varchar "
+                    f"from _numbered where {name} is not null "
+                    f"and not regexp_full_match({name}::varchar, {_sql_str(c.pattern)})"
+                )
         if self.source.key:
             key = ", ".join(_quote_ident(k) for k in self.source.key)
             rules.append(
@@ -398,7 +404,10 @@ class _FileChecker:
         if rule == "null":
             return "required value is NULL (empty or missing)"
         if rule == "accepted":
-            accepted = ", ".join(self.source.column(column).accepted_values)
+            spec = self.source.column(column)
+            if spec.pattern:
+                return f"{value!r} does not have the contract's form ({spec.pattern})"
+            accepted = ", ".join(spec.accepted_values)
             return f"{value!r} is not one of the accepted values ({accepted})"
         return f"key {value!r} appears more than once in the file"
 

@@ -13,7 +13,15 @@ change records: a day's file holds every row created or changed that day, as it 
 the end of that day, with ``updated_at``. Staging keeps the latest version per key.
 
 Timestamps are UTC without an offset (``2026-11-27 14:03:11``); the company day is derived
-from them with ``OPSPULSE_TIMEZONE`` in dbt. Money is a decimal in the company currency.
+from them with ``OPSPULSE_TIMEZONE`` in dbt. Money is an exact ``DECIMAL(18,4)`` in the
+company currency: 4 decimals hold sub-cent wholesale unit prices and 14 integer digits any
+amount of a currency without cents; a value with more decimals is rejected, not rounded.
+
+A column is required (``nullable=False``) only when no KPI can exist without it: a key, a
+timestamp or amount that places a row on a day or gives a KPI its value, or the key that
+ties a row to its parent. Lists of values are closed (``accepted_values``) only where the
+KPI conventions define them; elsewhere they are the demo company's ``example_values``.
+Each source states its delivery ``cadence`` (see ``opspulse.sources.cadence``).
 """
 
 from __future__ import annotations

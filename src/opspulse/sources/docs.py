@@ -131,6 +131,10 @@ def _source_section(s: Source) -> list[str]:
 
 
 def _values(c: Column) -> str:
+    if c.pattern:
+        examples = ", ".join(map(_code, c.example_values))
+        form = _code(c.pattern).replace("|", "\\|")  # a pipe would end the table cell
+        return f"only the form {form}, e.g. {examples}"
     if c.accepted_values:
         return "only " + ", ".join(map(_code, c.accepted_values))
     if c.example_values:

@@ -29,6 +29,9 @@ class Column:
     (checked critically by the raw suite and by ``opspulse sources check``)."""
     example_values: tuple[str, ...] = ()
     """An open list: the demo company's values, documented as examples; any value loads."""
+    pattern: str | None = None
+    """A closed form where a closed list would be too narrow: a regular expression the
+    whole value must match (checked critically like ``accepted_values``)."""
 
     def __post_init__(self) -> None:
         if self.accepted_values and self.example_values:

@@ -15,6 +15,8 @@ DEPARTMENTS = (
 )
 OPEX_CATEGORIES = ("marketing", "shipping", "payment_fees", "payroll", "rent", "software", "other")
 GL_ACCOUNTS = ("revenue", "cogs", "refunds", *(f"opex:{c}" for c in OPEX_CATEGORIES))
+GL_ACCOUNT_PATTERN = r"revenue|cogs|refunds|opex:.+"
+"""The KPIs read revenue, cogs and refunds; operating expenses are ``opex:`` and any category."""
 
 SOURCES: tuple[Source, ...] = (
     Source(
@@ -34,9 +36,10 @@ SOURCES: tuple[Source, ...] = (
             col(
                 "account",
                 "VARCHAR",
-                "revenue, cogs, refunds or opex:<category>.",
+                "revenue, cogs, refunds or opex:<category>, any expense category of your own.",
                 nullable=False,
-                accepted_values=GL_ACCOUNTS,
+                example_values=GL_ACCOUNTS,
+                pattern=GL_ACCOUNT_PATTERN,
             ),
             col(
                 "department",
