@@ -312,7 +312,9 @@ OPEN_OR_OPTIONAL = {
     ],
     "payments": ["update raw.payments set payment_method = 'klarna'"],
     "orders": ["update raw.orders set sales_channel = 'wholesale'"],
-    "support_tickets": ["update raw.support_tickets set category = 'warranty', priority = null"],
+    "support_tickets": [
+        "update raw.support_tickets set category = 'warranty', priority = null, customer_id = null"
+    ],
 }
 """A company's own vocabulary, and optional columns it leaves empty, per source."""
 

@@ -89,6 +89,7 @@ OPTIONAL_COLUMNS = {
     "reviews": ("product_id",),
     "shipments": ("carrier",),
     "partners": ("sales_rep_id",),
+    "support_tickets": ("customer_id", "category", "priority"),
 }
 
 

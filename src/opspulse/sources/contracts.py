@@ -232,7 +232,11 @@ CORE_SOURCES: tuple[Source, ...] = (
         updated_at="updated_at",
         columns=(
             _c("ticket_id", "VARCHAR", "Stable ticket identifier.", nullable=False),
-            _c("customer_id", "VARCHAR", "Customer who raised it.", nullable=False),
+            _c(
+                "customer_id",
+                "VARCHAR",
+                "Customer who raised it; empty for a contact without an account.",
+            ),
             _c("order_id", "VARCHAR", "Order concerned, if any."),
             _c(
                 "category",
