@@ -19,9 +19,10 @@ DS = date(2026, 11, 27)
 
 def _clean_value(column: contracts.Column, day: date) -> str:
     """A SQL expression over row number ``i`` giving a value every suite accepts."""
-    if column.accepted_values:
-        values = ", ".join(f"'{v}'" for v in column.accepted_values)
-        return f"[{values}][1 + i % {len(column.accepted_values)}]"
+    listed = column.accepted_values or column.example_values
+    if listed:
+        values = ", ".join(f"'{v}'" for v in listed)
+        return f"[{values}][1 + i % {len(listed)}]"
     kind = column.type.split("(")[0]
     return {
         "VARCHAR": f"'{column.name}-' || i",

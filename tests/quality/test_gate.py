@@ -25,12 +25,12 @@ RAW_BAD_BATCHES = {
         [
             "update raw.customers set country = null where customer_id = 'customer_id-3'",
             "update raw.customers set signup_channel = 'pigeon' where customer_id = 'customer_id-4'",
+            "update raw.customers set created_at = null where customer_id = 'customer_id-5'",
             "update raw.customers set customer_id = 'customer_id-1' "
             "where customer_id = 'customer_id-2'",
         ],
-        {
-            (NOT_NULL, "country"): 1,
-            (IN_SET, "signup_channel"): 1,
+        {  # country is optional and signup_channel an open list: neither fails
+            (NOT_NULL, "created_at"): 1,
             (COMPOUND_UNIQUE, "customer_id,_ds"): 2,
         },
     ),
@@ -40,8 +40,11 @@ RAW_BAD_BATCHES = {
             "update raw.products set list_price = -1 where product_id = 'product_id-2'",
             "update raw.products set updated_at = timestamp '{ds}' + interval 3 day "
             "where product_id = 'product_id-3'",
+            "update raw.products set unit_cost = -0.0001 where product_id = 'product_id-4'",
+            "update raw.products set unit_cost = null, sku = null, product_name = null "
+            "where product_id = 'product_id-5'",
         ],
-        {(IN_SET, "category"): 1, (BETWEEN, "list_price"): 1, (BETWEEN, "updated_at"): 1},
+        {(BETWEEN, "list_price"): 1, (BETWEEN, "updated_at"): 1, (BETWEEN, "unit_cost"): 1},
     ),
     "orders": (
         [
@@ -72,7 +75,7 @@ RAW_BAD_BATCHES = {
             "update raw.web_sessions set ended_at = started_at - interval 1 minute "
             "where session_id = 'session_id-3'",
         ],
-        {(BETWEEN, "page_views"): 1, (IN_SET, "device"): 1, (PAIR, "ended_at,started_at"): 1},
+        {(BETWEEN, "page_views"): 1, (PAIR, "ended_at,started_at"): 1},
     ),
     "support_tickets": (
         [
@@ -155,8 +158,9 @@ GROWTH_BAD_BATCHES = {
         [
             "update raw.campaigns set channel = 'billboard' where campaign_id = 'campaign_id-1'",
             "update raw.campaigns set budget = null where campaign_id = 'campaign_id-2'",
+            "update raw.campaigns set status = 'paused' where campaign_id = 'campaign_id-3'",
         ],
-        {(IN_SET, "channel"): 1, (NOT_NULL, "budget"): 1},
+        {(NOT_NULL, "budget"): 1, (IN_SET, "status"): 1},
     ),
     "ad_spend": (
         [
@@ -167,8 +171,11 @@ GROWTH_BAD_BATCHES = {
         {(NOT_NULL, "clicks"): 1, (UNIQUE, "ad_spend_id"): 2},
     ),
     "social_posts": (
-        ["update raw.social_posts set platform = 'myspace' where post_id = 'post_id-1'"],
-        {(IN_SET, "platform"): 1},
+        [
+            "update raw.social_posts set platform = 'myspace' where post_id = 'post_id-1'",
+            "update raw.social_posts set likes = null where post_id = 'post_id-2'",
+        ],
+        {(NOT_NULL, "likes"): 1},
     ),
     "social_followers": (
         ["update raw.social_followers set followers = null where snapshot_id = 'snapshot_id-1'"],
@@ -181,11 +188,14 @@ GROWTH_BAD_BATCHES = {
             "update raw.livestreams set ended_at = timestamp '{ds}' + interval 3 day "
             "where livestream_id = 'livestream_id-2'",
         ],
-        {(IN_SET, "featured_category"): 1, (BETWEEN, "ended_at"): 1},
+        {(BETWEEN, "ended_at"): 1},
     ),
     "sales_reps": (
-        ["update raw.sales_reps set region = 'mars' where sales_rep_id = 'sales_rep_id-1'"],
-        {(IN_SET, "region"): 1},
+        [
+            "update raw.sales_reps set region = 'mars' where sales_rep_id = 'sales_rep_id-1'",
+            "update raw.sales_reps set hired_date = null where sales_rep_id = 'sales_rep_id-2'",
+        ],
+        {(NOT_NULL, "hired_date"): 1},
     ),
     "partners": (
         ["update raw.partners set partner_id = 'partner_id-1' where partner_id = 'partner_id-2'"],
@@ -206,8 +216,11 @@ GROWTH_BAD_BATCHES = {
         {(IN_SET, "event_type"): 1, (NOT_NULL, "session_id"): 1},
     ),
     "content_items": (
-        ["update raw.content_items set topic = 'weapons' where content_id = 'content_id-1'"],
-        {(IN_SET, "topic"): 1},
+        [
+            "update raw.content_items set topic = 'weapons' where content_id = 'content_id-1'",
+            "update raw.content_items set published_at = null where content_id = 'content_id-2'",
+        ],
+        {(NOT_NULL, "published_at"): 1},
     ),
     "content_views": (
         ["update raw.content_views set view_id = 'view_id-1' where view_id = 'view_id-2'"],
@@ -216,6 +229,15 @@ GROWTH_BAD_BATCHES = {
     "experiments": (
         ["update raw.experiments set status = 'abandoned' where experiment_id = 'experiment_id-1'"],
         {(IN_SET, "status"): 1},
+    ),
+    "gl_entries": (
+        [
+            "update raw.gl_entries set account = 'opex:travel' where entry_id = 'entry_id-1'",
+            "update raw.gl_entries set account = 'salaries' where entry_id = 'entry_id-2'",
+            "update raw.gl_entries set department = null where entry_id = 'entry_id-3'",
+            "update raw.gl_entries set amount = null where entry_id = 'entry_id-4'",
+        ],
+        {(ROWS, "account"): 1, (NOT_NULL, "amount"): 1},  # any opex:<category> is fine
     ),
     "experiment_assignments": (
         [
@@ -268,6 +290,41 @@ def test_bad_raw_batch_fails_exactly(build_db, ds, source: str) -> None:
     assert _failed(report) == expected, report.summary()
     assert not report.passed
     assert all(f.severity == "critical" for f in report.failures)
+
+
+OPEN_OR_OPTIONAL = {
+    "products": [
+        "update raw.products set category = 'garden furniture', unit_cost = null, sku = null, "
+        "product_name = null, brand = null, supplier_id = null"
+    ],
+    "shipments": [
+        "update raw.shipments set carrier = 'la_poste' where shipment_id = 'shipment_id-1'",
+        "update raw.shipments set carrier = null where shipment_id <> 'shipment_id-1'",
+    ],
+    "reviews": ["update raw.reviews set product_id = null"],
+    "partners": [
+        "update raw.partners set sales_rep_id = null, region = 'mena', partner_type = 'platform'"
+    ],
+    "returns": ["update raw.returns set reason = 'arrived_late_and_broken'"],
+    "web_sessions": [
+        "update raw.web_sessions set device = 'smart_tv', traffic_channel = 'affiliate', "
+        "landing_page = null"
+    ],
+    "payments": ["update raw.payments set payment_method = 'klarna'"],
+    "orders": ["update raw.orders set sales_channel = 'wholesale'"],
+    "support_tickets": [
+        "update raw.support_tickets set category = 'warranty', priority = null, customer_id = null"
+    ],
+}
+"""A company's own vocabulary, and optional columns it leaves empty, per source."""
+
+
+@pytest.mark.parametrize("source", sorted(OPEN_OR_OPTIONAL))
+def test_open_values_and_empty_optional_columns_pass(build_db, ds, source: str) -> None:
+    path = build_db([source], sql=OPEN_OR_OPTIONAL[source])
+    report = audit("raw", db_path=path, ds=ds, run_id="open", tables=[source])
+    assert report.failures == [], report.summary()
+    assert report.passed
 
 
 def test_every_raw_suite_has_a_bad_batch() -> None:

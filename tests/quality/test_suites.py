@@ -65,6 +65,91 @@ def test_raw_suite_follows_the_contract(source: contracts.Source) -> None:
     assert future == timestamps
 
 
+OPEN_COLUMNS = {
+    "products": ("category",),
+    "shipments": ("carrier",),
+    "returns": ("reason",),
+    "web_sessions": ("device", "traffic_channel"),
+    "payments": ("payment_method",),
+    "orders": ("sales_channel",),
+    "customers": ("signup_channel",),
+    "support_tickets": ("category",),
+    "sales_reps": ("region",),
+    "partners": ("region", "partner_type"),
+}
+CLOSED_COLUMNS = {
+    "orders": ("status",),
+    "payments": ("payment_type",),
+    "support_tickets": ("priority", "status"),
+    "shipments": ("status",),
+    "web_events": ("event_type",),
+}
+OPTIONAL_COLUMNS = {
+    "products": ("sku", "product_name", "unit_cost", "category", "brand", "supplier_id"),
+    "reviews": ("product_id",),
+    "shipments": ("carrier",),
+    "partners": ("sales_rep_id",),
+    "support_tickets": ("customer_id", "category", "priority"),
+}
+
+
+def test_open_vocabularies_are_examples_and_closed_ones_are_checked() -> None:
+    raw = suites.suite_specs("raw")
+    for source, columns in OPEN_COLUMNS.items():
+        checked = {
+            k["column"] for k in _kwargs_of(raw[source].suite, "expect_column_values_to_be_in_set")
+        }
+        for column in columns:
+            spec = contracts.get(source).column(column)
+            assert spec.example_values and not spec.accepted_values, (source, column)
+            assert column not in checked, (source, column)
+    for source, columns in CLOSED_COLUMNS.items():
+        in_set = {
+            k["column"]: tuple(k["value_set"])
+            for k in _kwargs_of(raw[source].suite, "expect_column_values_to_be_in_set")
+        }
+        for column in columns:
+            assert in_set[column] == contracts.get(source).column(column).accepted_values
+    assert contracts.get("orders").column("status").accepted_values == (
+        "placed",
+        "shipped",
+        "delivered",
+        "cancelled",
+        "unavailable",
+        "returned",
+    )
+
+
+def test_only_keys_and_defining_values_are_required() -> None:
+    for source, columns in OPTIONAL_COLUMNS.items():
+        not_null = {
+            k["column"]
+            for k in _kwargs_of(
+                suites.suite_specs("raw")[source].suite, "expect_column_values_to_not_be_null"
+            )
+        }
+        assert not_null.isdisjoint(columns), source
+    assert {"order_id", "customer_id", "rating", "reviewed_at"} <= set(
+        contracts.get("reviews").required_columns
+    )
+
+
+def test_money_is_an_exact_decimal_wide_enough_for_sub_cent_prices() -> None:
+    money = {
+        (s.name, c.name): c.type
+        for s in contracts.SOURCES
+        for c in s.columns
+        if "DECIMAL" in c.type
+    }
+    assert money[("order_items", "unit_price")] == "DECIMAL(18,4)"
+    assert set(money.values()) == {"DECIMAL(18,4)"}
+
+
+def test_a_column_is_open_or_closed_not_both() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        contracts.Column("x", "VARCHAR", "x", accepted_values=("a",), example_values=("b",))
+
+
 @pytest.mark.parametrize("source", contracts.SOURCES, ids=lambda s: s.name)
 def test_key_is_unique_per_export_day_for_change_records(source: contracts.Source) -> None:
     suite = suites.suite_specs("raw")[source.name].suite

@@ -33,8 +33,9 @@ def value(column: Column, i: int) -> str:
         return f"2026-11-01 10:{i % 60:02d}:00"
     if t == "DATE":
         return (date(2026, 10, 1) + timedelta(days=i)).isoformat()
-    if column.accepted_values:
-        return column.accepted_values[i % len(column.accepted_values)]
+    listed = column.accepted_values or column.example_values
+    if listed:
+        return listed[i % len(listed)]
     return f"{column.name}-{i}"
 
 
@@ -107,7 +108,7 @@ def test_csv_defects_are_named_by_file_line_and_column(tmp_path):
     assert ("orders/2026-11-01/orders.csv", 3, "discount_amount", "cast") in errors_of(report)
     assert ("orders/2026-11-02/orders.csv", 1, "ordered_at", "missing_column") in errors_of(report)
     text = report.describe()
-    assert "'12,5O' does not cast to DECIMAL(12,2)" in text
+    assert "'12,5O' does not cast to DECIMAL(18,4)" in text
     assert "renamed to 'order_date'?" in text
     assert "column order_date: extra column tolerated" in text
 
@@ -138,16 +139,44 @@ def test_parquet_defects_are_named_by_file_line_and_column(tmp_path):
     products = contracts.get("products")
     rows = records(products)
     write(root, products, DAY1, [{k: v for k, v in r.items() if k != "sku"} for r in rows])
-    rows[2]["category"] = "gadgets"
+    rows[2]["category"] = "gadgets"  # a company's own category: fine
+    rows[2]["launched_at"] = None
     write(root, products, DAY2, rows)
 
     report = check_landing(root)
 
     assert errors_of(report) == [
         ("products/2026-11-01/products.parquet", 1, "sku", "missing_column"),
-        ("products/2026-11-02/products.parquet", 3, "category", "accepted"),
+        ("products/2026-11-02/products.parquet", 3, "launched_at", "null"),
     ]
-    assert "'gadgets' is not one of the accepted values (apparel," in report.describe()
+    assert "required value is NULL" in report.describe()
+
+
+def test_open_vocabularies_and_empty_optional_columns_pass(tmp_path):
+    root = tmp_path / "landing"
+    own = {
+        "products": {"category": "garden furniture", "unit_cost": None, "sku": None, "brand": None},
+        "shipments": {"carrier": "la_poste"},
+        "returns": {"reason": "arrived_broken"},
+        "web_sessions": {"device": "smart_tv", "traffic_channel": "affiliate"},
+        "payments": {"payment_method": "klarna"},
+        "orders": {"sales_channel": "wholesale"},
+        "reviews": {"product_id": None},
+        "partners": {"sales_rep_id": None, "region": "mena"},
+    }
+    for name, values in own.items():
+        source = contracts.get(name)
+        rows = [{**r, **values} for r in records(source)]
+        if name == "shipments":
+            rows[0]["carrier"] = None
+        write(root, source, DAY1, rows)
+    orders = contracts.get("orders")
+    write(root, orders, DAY2, [{**r, "status": "lost"} for r in records(orders, 1)])
+
+    report = check_landing(root)
+
+    assert errors_of(report) == [("orders/2026-11-02/orders.csv", 2, "status", "accepted")]
+    assert "'lost' is not one of the accepted values (placed, shipped," in report.describe()
 
 
 def test_line_numbers_skip_rows_that_failed_a_cast(tmp_path):
@@ -211,6 +240,7 @@ def test_folder_problems(tmp_path):
         ("warning", "payments/2026-11-02", "empty_day"),
     }
     assert "did you mean 'orders'?" in report.describe()
+    assert "a daily source needs a file every day (an empty file on a day" in report.describe()
     assert report.errors == 3 and report.warnings == 2
 
 
@@ -235,7 +265,7 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
         "severity": "error",
         "kind": "cast",
         "path": "payments/2026-11-02/payments.csv",
-        "message": "'abc' does not cast to DECIMAL(12,2)",
+        "message": "'abc' does not cast to DECIMAL(18,4)",
         "line": 2,
         "column": "amount",
         "count": 1,
@@ -253,3 +283,20 @@ def test_check_does_not_touch_the_build_database(tmp_path, opspulse_home, fmt):
     check_landing(root)
 
     assert not opspulse_home.build_db.exists()
+
+
+def test_a_ledger_account_is_checked_by_its_form(tmp_path):
+    root = tmp_path / "landing"
+    gl = contracts.get("gl_entries")
+    rows = records(gl, 3)
+    rows[0]["account"] = "opex:travel"  # an expense category of the company's own
+    rows[1]["account"] = "revenue"
+    rows[2]["account"] = "salaries"
+    write(root, gl, DAY1, rows)
+
+    report = check_landing(root)
+
+    assert errors_of(report) == [
+        ("gl_entries/2026-11-01/gl_entries.parquet", 3, "account", "accepted")
+    ]
+    assert "'salaries' does not have the contract's form" in report.describe()

@@ -52,3 +52,16 @@ def test_cli_writes_and_checks_the_page(tmp_path, capsys):
     out.write_text(out.read_text().replace("Stable order identifier.", "Order number."))
     assert main(["sources", "docs", "--check", "--out", str(out)]) == 1
     assert "out of date" in capsys.readouterr().err
+
+
+def test_the_page_states_cadence_and_open_or_closed_values():
+    page = render()
+    assert (
+        "| commerce | [products](#products) | parquet | `product_id` | change records | on_change |"
+        in page
+    )
+    assert "| commerce | [reviews](#reviews) | ndjson | `review_id` | events | daily |" in page
+    assert 'set `reviews = "on_change"` in `company.toml`' in page
+    assert "| `carrier` | VARCHAR |  | e.g. `ups`, `dhl`, `dpd`, `fedex` (any value) |" in page
+    assert "| `payment_type` | VARCHAR | yes | only `charge`, `refund` |" in page
+    assert "| `unit_cost` | DECIMAL(18,4) |  |  | Purchase cost per unit. |" in page

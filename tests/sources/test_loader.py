@@ -116,7 +116,7 @@ def test_good_files_of_each_format_load_with_contract_types(opspulse_home):
     assert rows(cfg, "select sum(discount_amount)::double, count(*) from raw.orders") == [(4.5, 3)]
     assert rows(
         cfg, "select typeof(discount_amount), typeof(ordered_at) from raw.orders limit 1"
-    ) == [("DECIMAL(12,2)", "TIMESTAMP")]
+    ) == [("DECIMAL(18,4)", "TIMESTAMP")]
     assert rows(cfg, "select sum(quantity * unit_price)::double from raw.order_items") == [
         (140.48,)
     ]
@@ -328,7 +328,7 @@ def test_inexact_numbers_are_rejected_not_rounded(opspulse_home, monkeypatch):
             "order_id": "O1",
             "product_id": "P1",
             "quantity": 1,
-            "unit_price": 1.005,
+            "unit_price": 1.00005,
         },
     ]
     land(cfg, "order_items", "items.ndjson", "\n".join(map(json.dumps, items)) + "\n")
@@ -376,10 +376,146 @@ def test_csv_money_with_too_many_decimals_is_rejected_not_rounded(opspulse_home,
 
     cfg = settings.load()
     data = orders(4)
-    data[2]["discount_amount"] = "1.005"
+    data[2]["discount_amount"] = "1.00005"
     land(cfg, "orders", "orders.csv", csv_text(data))
 
     summary = Loader("run-d", settings=cfg).run(until=DAY)
 
     assert (summary.rows_loaded, summary.rows_rejected) == (3, 1)
     assert rows(cfg, "select line, column_name from ops.rejected_rows") == [(4, "discount_amount")]
+
+
+def _item(i: int, **overrides) -> dict:
+    return {
+        "order_item_id": f"OI{i}",
+        "order_id": "O1",
+        "product_id": "P1",
+        "quantity": 1,
+        "unit_price": 9.99,
+        **overrides,
+    }
+
+
+def test_wholesale_prices_below_a_cent_load_exactly(opspulse_home):
+    cfg = opspulse_home
+    items = [_item(1, quantity=80000, unit_price="0.0035"), _item(2, unit_price=1234567.8912)]
+    land(cfg, "order_items", "items.ndjson", "\n".join(map(json.dumps, items)) + "\n")
+    land(cfg, "orders", "orders.csv", csv_text(orders(1, discount_amount="0.0125")))
+
+    summary = Loader("run-w", settings=cfg).run(until=DAY)
+
+    assert (summary.rows_loaded, summary.rows_rejected) == (3, 0)
+    assert rows(cfg, "select unit_price::varchar from raw.order_items order by 1") == [
+        ("0.0035",),
+        ("1234567.8912",),
+    ]
+    assert rows(cfg, "select sum(quantity * unit_price)::varchar from raw.order_items") == [
+        ("1234847.8912",)
+    ]
+    assert rows(cfg, "select discount_amount::varchar from raw.orders") == [("0.0125",)]
+
+
+def test_money_beyond_four_decimals_is_rejected_not_rounded(opspulse_home, monkeypatch):
+    monkeypatch.setenv("OPSPULSE_REJECT_THRESHOLD", "0.9")
+    from opspulse import settings
+
+    cfg = settings.load()
+    items = [_item(1, unit_price="0.0035"), _item(2, unit_price="0.00351")]
+    land(cfg, "order_items", "items.ndjson", "\n".join(map(json.dumps, items)) + "\n")
+
+    summary = Loader("run-5", settings=cfg).run(until=DAY)
+
+    assert (summary.rows_loaded, summary.rows_rejected) == (1, 1)
+    assert rows(cfg, "select line, column_name from ops.rejected_rows") == [(2, "unit_price")]
+
+
+def _empty_parquet(cfg, source: str) -> None:
+    schema = pa.schema(
+        [(c.name, pa.string()) for c in contracts.get(source).columns]  # text casts to any type
+    )
+    folder = cfg.landing_dir / source / DAY.isoformat()
+    folder.mkdir(parents=True)
+    pq.write_table(schema.empty_table(), folder / f"{source}.parquet")
+
+
+@pytest.mark.parametrize(
+    ("source", "content"),
+    [
+        ("orders", csv_text([])),
+        ("orders", csv_text([]).replace("\n", "\r\n")),
+        ("order_items", b""),
+        ("order_items", b"\n\n  \r\n\n"),
+        ("products", None),
+    ],
+    ids=["header-only-csv", "header-only-csv-crlf", "empty-ndjson", "blank-ndjson", "parquet"],
+)
+def test_an_empty_file_is_a_delivery_of_no_rows(opspulse_home, source, content):
+    cfg = opspulse_home
+    if content is None:
+        _empty_parquet(cfg, source)
+    else:
+        land(cfg, source, f"{source}{contracts.get(source).extensions[0]}", content)
+
+    summary = Loader("run-e", settings=cfg).run(until=DAY)
+
+    assert summary.quarantined == []
+    assert [(f.source, f.status, f.rows_loaded, f.rows_rejected) for f in summary.files] == [
+        (source, "loaded", 0, 0)
+    ]
+    assert summary.partitions_loaded == [(source, DAY)]
+    assert rows(cfg, f"select count(*) from raw.{source}") == [(0,)]
+    assert rows(cfg, "select source, ds, files, rows_loaded from ops.partitions") == [
+        (source, DAY, 1, 0)
+    ]
+
+
+@pytest.mark.parametrize("separator", ["\r", "\r\n"], ids=["cr", "crlf"])
+def test_ndjson_with_cr_line_separators_loads_like_lf(opspulse_home, monkeypatch, separator):
+    monkeypatch.setenv("OPSPULSE_REJECT_THRESHOLD", "0.5")
+    from opspulse import settings
+
+    cfg = settings.load()
+    items = [_item(1), _item(2, quantity=2), _item(3, quantity="two"), _item(4, quantity=4)]
+    land(cfg, "order_items", "items.ndjson", separator.join(map(json.dumps, items)) + separator)
+
+    summary = Loader("run-cr", settings=cfg).run(until=DAY)
+
+    assert summary.quarantined == []
+    assert (summary.rows_loaded, summary.rows_rejected) == (3, 1)
+    assert rows(cfg, "select order_item_id, quantity from raw.order_items order by 1") == [
+        ("OI1", 1),
+        ("OI2", 2),
+        ("OI4", 4),
+    ]
+    assert rows(cfg, "select line, column_name from ops.rejected_rows") == [(3, "quantity")]
+
+
+def test_cr_separated_ndjson_with_a_broken_record_names_its_line(opspulse_home):
+    cfg = opspulse_home
+    good = json.dumps(_item(1))
+    land(cfg, "order_items", "items.ndjson", f"{good}\r{good[:-10]}\r{good}\r")
+
+    summary = Loader("run-crj", settings=cfg).run(until=DAY)
+
+    assert len(summary.quarantined) == 1
+    entry = reason(cfg, "order_items")[0]
+    assert entry["line"] == 2
+    assert "invalid json" in entry["error"].lower()
+
+
+def test_sources_the_company_does_not_deliver_are_not_loaded(opspulse_home):
+    import dataclasses
+    from types import MappingProxyType
+
+    cfg = dataclasses.replace(
+        opspulse_home,
+        source_cadence=MappingProxyType({"orders": "daily", "order_items": "absent"}),
+    )
+    land(cfg, "orders", "orders.csv", csv_text(orders(2)))
+    land(cfg, "order_items", "items.ndjson", json.dumps(_item(1)) + "\n")
+    land(cfg, "reviews", "reviews.ndjson", "")  # not listed in [sources]: absent
+
+    summary = Loader("run-a", settings=cfg).run(until=DAY)
+
+    assert summary.partitions_loaded == [("orders", DAY)]
+    assert rows(cfg, "select source, rows_loaded from ops.ingest_log") == [("orders", 2)]

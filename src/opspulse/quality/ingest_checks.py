@@ -9,10 +9,16 @@ For each source it touched in the run, three checks are derived and stored in
 | ``expect_no_quarantined_files`` | critical | a file was quarantined: the day is incomplete     |
 | ``expect_no_rejected_rows``     | warning  | rows could not be cast to the contract and were set aside (below the threshold) |
 | ``expect_no_extra_columns``     | warning  | a file carries columns the contract doesn't know  |
-| ``expect_day_delivered``        | critical | a source the company delivers has no file for the run's day |
+| ``expect_day_delivered``        | critical | a source the company delivers daily has no file for the run's day |
 
-The last one is checked for every source that has ever been loaded, touched in the run or
-not: a missing day folder loads nothing and no data check could notice it.
+The last one is checked for every source the company delivers
+(``opspulse.catalogue.delivered_sources``; without a ``[sources]`` table, every source with
+a landing folder that has been loaded before), touched in the run or not: a missing day
+folder loads nothing and no data check could notice it. It fails only where a file was expected:
+a source whose effective cadence (``opspulse.sources.cadence.effective_cadence``) is
+``daily``. An ``on_change`` source without a file that day passes and says when it was last
+delivered; an empty file (no rows) is a delivery. A source the company does not deliver is
+not checked.
 
 These are not GX expectations: the evidence is the loader's log, not the data in ``raw``.
 """
@@ -23,9 +29,12 @@ import dataclasses
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from opspulse import catalogue
+from opspulse import settings as settings_mod
 from opspulse.quality import results as store
 from opspulse.quality.gate import AuditReport
 from opspulse.quality.results import CheckResult
+from opspulse.sources.cadence import effective_cadence
 
 _FINDINGS_SQL = """
 select
@@ -58,9 +67,42 @@ order by source
 """
 
 
-def ingest_findings(db_path: Path, *, run_id: str, ds: date | None = None) -> list[CheckResult]:
+def _day_delivered(source: str, cadence: str, ds: date, ok: bool, last: date | None):
+    """``expect_day_delivered`` of one source the company delivers."""
+    since = f"last delivered {last}" if last else "never delivered"
+    if ok:
+        observed = None
+    elif cadence == "daily":
+        observed = f"no file for {ds} (daily source); {since}"
+    else:
+        observed = f"no file for {ds}: on_change, none expected; {since}"
+    missing = not ok and cadence == "daily"
+    return CheckResult(
+        suite=f"ingest.{source}",
+        table_name=f"raw.{source}",
+        column=None,
+        expectation="expect_day_delivered",
+        kwargs={"source": source, "ds": ds.isoformat(), "cadence": cadence},
+        severity="critical",
+        rule="every source the company delivers daily has a landing file for the run's day",
+        success=not missing,
+        observed=observed,
+        element_count=1,
+        unexpected_count=1 if missing else 0,
+    )
+
+
+def ingest_findings(
+    db_path: Path,
+    *,
+    run_id: str,
+    ds: date | None = None,
+    settings: settings_mod.Settings | None = None,
+) -> list[CheckResult]:
     """The ingest checks of every source the loader touched in ``run_id``, and, given the
-    run's day ``ds``, whether every source ever delivered has a file for that day."""
+    run's day ``ds``, whether every source the company delivers daily has a file for that
+    day (``settings`` says which sources and how often; default: loaded from the
+    environment)."""
     from opspulse.warehouse.connection import connect
 
     with connect(Path(db_path), read_only=True) as connection:
@@ -69,23 +111,17 @@ def ingest_findings(db_path: Path, *, run_id: str, ds: date | None = None) -> li
             "where table_schema = 'ops' and table_name in ('ingest_log', 'partitions')"
         ).fetchone()[0]
         rows = connection.execute(_FINDINGS_SQL, [run_id]).fetchall() if logged else []
-        delivered = connection.execute(_DELIVERED_SQL, [ds]).fetchall() if logged and ds else []
-    findings: list[CheckResult] = [
-        CheckResult(
-            suite=f"ingest.{source}",
-            table_name=f"raw.{source}",
-            column=None,
-            expectation="expect_day_delivered",
-            kwargs={"source": source, "ds": ds.isoformat()},
-            severity="critical",
-            rule="every source the company delivers has a landing file for the run's day",
-            success=bool(ok),
-            observed=None if ok else f"no file for {ds}; last delivered {last}",
-            element_count=1,
-            unexpected_count=0 if ok else 1,
-        )
-        for source, ok, last in delivered
-    ]
+        partitions = connection.execute(_DELIVERED_SQL, [ds]).fetchall() if logged and ds else []
+    findings: list[CheckResult] = []
+    if ds is not None:
+        cfg = settings or settings_mod.load()
+        seen = {source: (bool(ok), last) for source, ok, last in partitions}
+        expected = set(catalogue.delivered_sources(cfg))
+        if not cfg.source_cadence:  # no [sources] table: delivered means loaded before
+            expected &= set(seen)
+        for source in sorted(expected):
+            ok, last = seen.get(source, (False, None))
+            findings.append(_day_delivered(source, effective_cadence(source, cfg), ds, ok, last))
     for source, files, quarantined, q_detail, seen, rejected, extra_files, extra in rows:
         common = {"suite": f"ingest.{source}", "table_name": f"raw.{source}", "column": None}
         findings += [
@@ -127,10 +163,15 @@ def ingest_findings(db_path: Path, *, run_id: str, ds: date | None = None) -> li
 
 
 def add_ingest_findings(
-    report: AuditReport, db_path: Path, *, run_id: str, ds: date
+    report: AuditReport,
+    db_path: Path,
+    *,
+    run_id: str,
+    ds: date,
+    settings: settings_mod.Settings | None = None,
 ) -> AuditReport:
     """``report`` with the run's ingest checks added; the checks are stored as well."""
-    findings = ingest_findings(db_path, run_id=run_id, ds=ds)
+    findings = ingest_findings(db_path, run_id=run_id, ds=ds, settings=settings)
     store.write(
         Path(db_path),
         findings,

@@ -11,7 +11,9 @@ partitions loaded in this run. Each suite checks:
 - the contract's non-nullable columns hold no NULL;
 - the key is unique in the batch: per ``_ds`` for change-record sources (a key may have one
   version per export day), across the whole batch for append-only sources;
-- the contract's ``accepted_values``;
+- the contract's closed ``accepted_values`` (a column's ``example_values`` are an open list
+  and are not checked: a company's own categories, carriers, regions, ... load), and a
+  column's ``pattern`` (a closed form, such as a ledger account ``opex:<category>``);
 - no timestamp lies after the end of the day after the latest batch day (one day of slack
   for the company timezone and exports taken after midnight);
 - the per-source ranges of :data:`RAW_RANGES` and :data:`RAW_ORDERED_PAIRS`;
@@ -160,6 +162,19 @@ def _unique_key(source: contracts.Source) -> Expectation:
     return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(source.key), meta=critical(rule))
 
 
+def _matches(column: str, pattern: str) -> Expectation:
+    regex = pattern.replace("'", "''")
+    rule = f"{column} matches the contract's form {pattern}"
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=(
+            f"select * from {{batch}} where {column} is not null "
+            f"and not regexp_full_match({column}, '{regex}')"
+        ),
+        description=rule,
+        meta={**critical(rule), "column": column},
+    )
+
+
 def build_raw_suite(source: contracts.Source) -> ExpectationSuite:
     expectations: list[Expectation] = [
         gxe.ExpectTableRowCountToBeBetween(
@@ -186,6 +201,7 @@ def build_raw_suite(source: contracts.Source) -> ExpectationSuite:
             for c in source.columns
             if c.accepted_values
         ),
+        *(_matches(c.name, c.pattern) for c in source.columns if c.pattern),
         *(
             gxe.ExpectColumnValuesToBeBetween(
                 column=c.name,

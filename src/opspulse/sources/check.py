@@ -4,8 +4,8 @@ Every file is read by the loader's own reading code (``loader.read_landing_file`
 in-memory DuckDB, so the check sees exactly what a load would see, and the build database
 is never opened. On top of what the loader rejects (structure, missing columns, values
 that do not cast) the check reports what the quality suites would catch later: NULL in a
-required column, a value outside a column's accepted values and a key repeated within a
-file. Every problem names the file, and where there is one the line and the column.
+required column, a value outside a column's closed ``accepted_values`` (a column's
+``example_values`` are an open list: any value passes) and a key repeated within a file. Every problem names the file, and where there is one the line and the column.
 
 Severities: an ``error`` is data that would not load as meant (quarantined, rejected,
 ignored or failing a rule); a ``warning`` is something the loader tolerates but that is
@@ -211,19 +211,22 @@ def _check_source_folder(root: Path, folder: Path, checker: _FileChecker, report
             )
         files = [p for p in entries if p.is_file()]
         if not files:
-            report.problems.append(
-                Problem(
-                    "warning",
-                    "empty_day",
-                    rel,
-                    "no files: the day would load as an empty partition",
-                )
-            )
+            report.problems.append(Problem("warning", "empty_day", rel, _empty_day(checker.source)))
         for path in files:
             report.files_checked += 1
             rows, problems = checker.check(path, path.relative_to(root).as_posix())
             report.rows_checked += rows
             report.problems += problems
+
+
+def _empty_day(source: Source) -> str:
+    if source.cadence == "daily":
+        return (
+            "no files: a daily source needs a file every day (an empty file on a day without "
+            "rows), or the raw gate fails for this day; set it on_change in company.toml if "
+            "your export skips days"
+        )
+    return "no files: nothing is loaded for the day (fine for an on_change source)"
 
 
 class _FileChecker:
@@ -352,6 +355,12 @@ class _FileChecker:
                     f"from _numbered where {name} is not null "
                     f"and {name}::varchar not in ({accepted})"
                 )
+            if c.pattern:
+                rules.append(
+                    f"select 'accepted' as rule, {_sql_str(c.name)} as col, _k, {name}::varchar "
+                    f"from _numbered where {name} is not null "
+                    f"and not regexp_full_match({name}::varchar, {_sql_str(c.pattern)})"
+                )
         if self.source.key:
             key = ", ".join(_quote_ident(k) for k in self.source.key)
             rules.append(
@@ -395,7 +404,10 @@ class _FileChecker:
         if rule == "null":
             return "required value is NULL (empty or missing)"
         if rule == "accepted":
-            accepted = ", ".join(self.source.column(column).accepted_values)
+            spec = self.source.column(column)
+            if spec.pattern:
+                return f"{value!r} does not have the contract's form ({spec.pattern})"
+            accepted = ", ".join(spec.accepted_values)
             return f"{value!r} is not one of the accepted values ({accepted})"
         return f"key {value!r} appears more than once in the file"
 

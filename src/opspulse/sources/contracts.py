@@ -13,7 +13,15 @@ change records: a day's file holds every row created or changed that day, as it 
 the end of that day, with ``updated_at``. Staging keeps the latest version per key.
 
 Timestamps are UTC without an offset (``2026-11-27 14:03:11``); the company day is derived
-from them with ``OPSPULSE_TIMEZONE`` in dbt. Money is a decimal in the company currency.
+from them with ``OPSPULSE_TIMEZONE`` in dbt. Money is an exact ``DECIMAL(18,4)`` in the
+company currency: 4 decimals hold sub-cent wholesale unit prices and 14 integer digits any
+amount of a currency without cents; a value with more decimals is rejected, not rounded.
+
+A column is required (``nullable=False``) only when no KPI can exist without it: a key, a
+timestamp or amount that places a row on a day or gives a KPI its value, or the key that
+ties a row to its parent. Lists of values are closed (``accepted_values``) only where the
+KPI conventions define them; elsewhere they are the demo company's ``example_values``.
+Each source states its delivery ``cadence`` (see ``opspulse.sources.cadence``).
 """
 
 from __future__ import annotations
@@ -54,13 +62,13 @@ CORE_SOURCES: tuple[Source, ...] = (
             _c("customer_id", "VARCHAR", "Stable customer identifier.", nullable=False),
             _c("email", "VARCHAR", "Contact email. Personal data: hashed in staging.", pii=True),
             _c("phone", "VARCHAR", "Contact phone. Personal data: dropped in staging.", pii=True),
-            _c("country", "VARCHAR", "ISO 3166-1 alpha-2 country code.", nullable=False),
-            _c("region", "VARCHAR", "Sales region the customer belongs to.", nullable=False),
+            _c("country", "VARCHAR", "ISO 3166-1 alpha-2 country code."),
+            _c("region", "VARCHAR", "Sales region the customer belongs to."),
             _c(
                 "signup_channel",
                 "VARCHAR",
                 "Traffic channel of the sign-up.",
-                accepted_values=TRAFFIC_CHANNELS,
+                example_values=TRAFFIC_CHANNELS,
             ),
             _c("marketing_consent", "BOOLEAN", "Customer opted in to marketing email."),
             _c("created_at", "TIMESTAMP", "When the account was created (UTC).", nullable=False),
@@ -76,24 +84,24 @@ CORE_SOURCES: tuple[Source, ...] = (
         name="products",
         area="commerce",
         format="parquet",
+        cadence="on_change",
         description="Product catalogue, one change record per product launched or changed that day.",
         key=("product_id",),
         updated_at="updated_at",
         columns=(
             _c("product_id", "VARCHAR", "Stable product identifier.", nullable=False),
-            _c("sku", "VARCHAR", "Stock keeping unit.", nullable=False),
-            _c("product_name", "VARCHAR", "Display name.", nullable=False),
+            _c("sku", "VARCHAR", "Stock keeping unit."),
+            _c("product_name", "VARCHAR", "Display name."),
             _c(
                 "category",
                 "VARCHAR",
                 "Product category.",
-                nullable=False,
-                accepted_values=CATEGORIES,
+                example_values=CATEGORIES,
             ),
             _c("brand", "VARCHAR", "Brand name."),
             _c("supplier_id", "VARCHAR", "Main supplier."),
-            _c("unit_cost", "DECIMAL(12,2)", "Purchase cost per unit.", nullable=False),
-            _c("list_price", "DECIMAL(12,2)", "Current selling price per unit.", nullable=False),
+            _c("unit_cost", "DECIMAL(18,4)", "Purchase cost per unit."),
+            _c("list_price", "DECIMAL(18,4)", "Current selling price per unit.", nullable=False),
             _c("is_active", "BOOLEAN", "Listed for sale.", nullable=False),
             _c(
                 "launched_at",
@@ -129,16 +137,15 @@ CORE_SOURCES: tuple[Source, ...] = (
                 "sales_channel",
                 "VARCHAR",
                 "Where it was sold.",
-                nullable=False,
-                accepted_values=SALES_CHANNELS,
+                example_values=SALES_CHANNELS,
             ),
             _c("session_id", "VARCHAR", "Landing web session (web and app orders)."),
             _c("campaign_id", "VARCHAR", "Marketing campaign credited with the order."),
             _c("livestream_id", "VARCHAR", "Livestream the order came from."),
             _c("partner_id", "VARCHAR", "Partner or distributor that sold it."),
             _c("sales_rep_id", "VARCHAR", "Sales rep credited with the order."),
-            _c("discount_amount", "DECIMAL(12,2)", "Order-level discount.", nullable=False),
-            _c("shipping_cost", "DECIMAL(12,2)", "What shipping cost the company."),
+            _c("discount_amount", "DECIMAL(18,4)", "Order-level discount.", nullable=False),
+            _c("shipping_cost", "DECIMAL(18,4)", "What shipping cost the company."),
             _c("promised_delivery_date", "DATE", "Delivery date promised at checkout."),
             _c("shipped_at", "TIMESTAMP", "When it left the warehouse (UTC)."),
             _c("delivered_at", "TIMESTAMP", "When it was delivered (UTC)."),
@@ -157,7 +164,7 @@ CORE_SOURCES: tuple[Source, ...] = (
             _c("order_id", "VARCHAR", "Order the line belongs to.", nullable=False),
             _c("product_id", "VARCHAR", "Product sold.", nullable=False),
             _c("quantity", "INTEGER", "Units ordered (> 0).", nullable=False),
-            _c("unit_price", "DECIMAL(12,2)", "Price per unit at checkout.", nullable=False),
+            _c("unit_price", "DECIMAL(18,4)", "Price per unit at checkout.", nullable=False),
         ),
     ),
     Source(
@@ -180,10 +187,9 @@ CORE_SOURCES: tuple[Source, ...] = (
                 "payment_method",
                 "VARCHAR",
                 "How the customer paid.",
-                nullable=False,
-                accepted_values=PAYMENT_METHODS,
+                example_values=PAYMENT_METHODS,
             ),
-            _c("amount", "DECIMAL(12,2)", "Amount moved, always positive.", nullable=False),
+            _c("amount", "DECIMAL(18,4)", "Amount moved, always positive.", nullable=False),
             _c("paid_at", "TIMESTAMP", "When the money moved (UTC).", nullable=False),
         ),
     ),
@@ -199,16 +205,15 @@ CORE_SOURCES: tuple[Source, ...] = (
             _c("customer_id", "VARCHAR", "Signed-in customer, if any."),
             _c("started_at", "TIMESTAMP", "Session start (UTC).", nullable=False),
             _c("ended_at", "TIMESTAMP", "Session end (UTC).", nullable=False),
-            _c("device", "VARCHAR", "Device class.", nullable=False, accepted_values=DEVICES),
+            _c("device", "VARCHAR", "Device class.", example_values=DEVICES),
             _c(
                 "traffic_channel",
                 "VARCHAR",
                 "Acquisition channel.",
-                nullable=False,
-                accepted_values=TRAFFIC_CHANNELS,
+                example_values=TRAFFIC_CHANNELS,
             ),
             _c("campaign_id", "VARCHAR", "Campaign in the landing URL, if any."),
-            _c("landing_page", "VARCHAR", "Path of the first page viewed.", nullable=False),
+            _c("landing_page", "VARCHAR", "Path of the first page viewed."),
             _c("page_views", "INTEGER", "Pages viewed in the session (>= 1).", nullable=False),
             _c(
                 "add_to_cart_events",
@@ -227,20 +232,22 @@ CORE_SOURCES: tuple[Source, ...] = (
         updated_at="updated_at",
         columns=(
             _c("ticket_id", "VARCHAR", "Stable ticket identifier.", nullable=False),
-            _c("customer_id", "VARCHAR", "Customer who raised it.", nullable=False),
+            _c(
+                "customer_id",
+                "VARCHAR",
+                "Customer who raised it; empty for a contact without an account.",
+            ),
             _c("order_id", "VARCHAR", "Order concerned, if any."),
             _c(
                 "category",
                 "VARCHAR",
                 "Ticket category.",
-                nullable=False,
-                accepted_values=TICKET_CATEGORIES,
+                example_values=TICKET_CATEGORIES,
             ),
             _c(
                 "priority",
                 "VARCHAR",
                 "low, normal or high.",
-                nullable=False,
                 accepted_values=("low", "normal", "high"),
             ),
             _c(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from opspulse.sources import contracts
-from opspulse.sources.model import Source
+from opspulse.sources.model import Column, Source
 
 AREA_ORDER = (
     "commerce",
@@ -38,8 +38,23 @@ layout (see [bring-your-own-data.md](bring-your-own-data.md)) and checks them wi
 Files go to `landing/<source>/<YYYY-MM-DD>/<any name>.<ext>`, where the folder date is the day
 the export was taken. All files of one day are loaded together as that day's partition of
 `raw.<source>`, replacing what was loaded for that day before. Timestamps are UTC without an
-offset; money is a decimal in the company currency. Columns beyond the contract are
-tolerated (logged, not loaded); a missing or renamed contract column quarantines the file.
+offset; money is an exact decimal in the company currency with up to 4 decimal places
+(`DECIMAL(18,4)`: sub-cent wholesale prices fit; a value with more decimals is rejected, never
+rounded). Columns beyond the contract are tolerated (logged, not loaded); a missing or
+renamed contract column quarantines the file.
+
+- **Cadence.** A `daily` source has a file for every day: on a day without events it is an
+  empty file (a header-only CSV, an empty NDJSON file or a Parquet file with its schema and no
+  rows). An `on_change` source has a file only on days something changed. A daily source with
+  no file for the run's day fails the raw gate; an `on_change` one does not. Set your own
+  cadence per source in `[sources]` of `company.toml` (`daily`, `on_change` or `absent`): a
+  source whose events some days simply do not happen (reviews, returns, tickets) is either sent
+  as an empty file or set to `on_change`.
+- **Values.** "only" lists a closed set that the KPIs define: any other value fails the raw
+  gate. "e.g." lists the demo company's values: any value of your own is accepted.
+- **Required.** Only keys, the timestamps and amounts a KPI is computed from, and the keys
+  that tie a row to its parent are required. Leave any other column empty when you do not
+  have it: the KPIs computed from it are NULL (n/a), no check fails.
 """
 
 
@@ -72,11 +87,14 @@ def render(sources: Iterable[Source] | None = None) -> str:
     """The Markdown page for ``sources`` (default: every registered source)."""
     ordered = _ordered(contracts.SOURCES if sources is None else sources)
     lines = [HEADER, "## Index", ""]
-    lines += ["| area | source | format | key | kind |", "|---|---|---|---|---|"]
+    lines += [
+        "| area | source | format | key | kind | cadence |",
+        "|---|---|---|---|---|---|",
+    ]
     for s in ordered:
         lines.append(
             f"| {_area_label(s.area)} | [{s.name}](#{s.name}) | {s.format} | "
-            f"{', '.join(map(_code, s.key))} | {_kind(s)} |"
+            f"{', '.join(map(_code, s.key))} | {_kind(s)} | {s.cadence} |"
         )
     area = None
     for s in ordered:
@@ -99,17 +117,38 @@ def _source_section(s: Source) -> list[str]:
         f"- **Format:** {_format(s)}",
         f"- **Key:** {_key_sentence(s)}",
         f"- **Kind:** {_kind_sentence(s)}",
+        f"- **Cadence:** {_cadence_sentence(s)}",
         "",
-        "| column | type | required | accepted values | meaning | personal data |",
+        "| column | type | required | values | meaning | personal data |",
         "|---|---|---|---|---|---|",
     ]
     for c in s.columns:
-        accepted = ", ".join(map(_code, c.accepted_values))
         lines.append(
-            f"| {_code(c.name)} | {c.type} | {'yes' if not c.nullable else ''} | {accepted} | "
+            f"| {_code(c.name)} | {c.type} | {'yes' if not c.nullable else ''} | {_values(c)} | "
             f"{_cell(c.description)} | {'yes' if c.pii else ''} |"
         )
     return lines
+
+
+def _values(c: Column) -> str:
+    if c.pattern:
+        examples = ", ".join(map(_code, c.example_values))
+        form = _code(c.pattern).replace("|", "\\|")  # a pipe would end the table cell
+        return f"only the form {form}, e.g. {examples}"
+    if c.accepted_values:
+        return "only " + ", ".join(map(_code, c.accepted_values))
+    if c.example_values:
+        return "e.g. " + ", ".join(map(_code, c.example_values)) + " (any value)"
+    return ""
+
+
+def _cadence_sentence(s: Source) -> str:
+    if s.cadence == "daily":
+        return (
+            "`daily`: a file every day, an empty file on a day without rows; set "
+            f'`{s.name} = "on_change"` in `company.toml` if you send files only on some days'
+        )
+    return "`on_change`: a file on the days something changed; a day without a file is normal"
 
 
 def _format(s: Source) -> str:

@@ -23,7 +23,10 @@ NDJSON and parquet are read with every contract column as text and cast to the c
 types in SQL (``try_cast``/``try_strptime``): ``read_json`` and ``read_parquet`` have no
 rejects table, so a typed read would fail the whole file on one bad value, while the loose
 read keeps the good rows and names the bad ones. Malformed JSON fails the whole file; the
-line is then found by a diagnostic pass over that one file.
+line is then found by a diagnostic pass over that one file. NDJSON lines may end in LF, CR LF
+or a lone CR (a lone-CR file is read through a copy with LF endings; record k stays line k).
+An empty file (a header-only CSV, an NDJSON file of whitespace, a Parquet file with its
+schema and no rows) is a delivery of no rows: loaded, 0 rows.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -41,10 +46,13 @@ from pathlib import Path
 
 from opspulse import settings as settings_mod
 from opspulse.sources import contracts
+from opspulse.sources.cadence import effective_cadence
 from opspulse.sources.contracts import Source
 from opspulse.warehouse.connection import connect
 
 log = logging.getLogger(__name__)
+
+_BARE_CR = re.compile(rb"\r(?!\n)")
 
 META_COLUMNS = {"_ds": "DATE", "_file": "VARCHAR", "_loaded_at": "TIMESTAMP"}
 
@@ -311,23 +319,29 @@ class _Reader:
         self._split_typed("_parsed", _quote_ident)
 
     def _read_ndjson(self) -> None:
-        path = _sql_str(str(self.path))
-        if not self.path.read_bytes().strip():
-            self._check_columns(list(self.source.column_names))  # an empty day is fine
-        else:
-            seen = self._json(
-                f"describe select * from read_json({path}, format = 'newline_delimited', "
-                f"sample_size = {JSON_SCHEMA_SAMPLE})"
-            ).fetchall()
-            self._check_columns([r[0] for r in seen])
-        loose = ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in self.source.column_names)
-        self._json(
-            f"""
-            create or replace temp table _parsed as
-            select row_number() over () as line, r.*
-            from read_json({path}, format = 'newline_delimited', columns = {{{loose}}}) as r
-            """
-        )
+        has_content, bare_cr = _ndjson_shape(self.path)
+        with tempfile.TemporaryDirectory(prefix="opspulse-ndjson-") as tmp:
+            readable = self.path
+            if bare_cr:  # CR-only line separators: read_json splits records on LF only
+                readable = Path(tmp) / self.path.name
+                _normalise_newlines(self.path, readable)
+            path = _sql_str(str(readable))
+            if not has_content:
+                self._check_columns(list(self.source.column_names))  # an empty day is fine
+            else:
+                seen = self._json(
+                    f"describe select * from read_json({path}, format = 'newline_delimited', "
+                    f"sample_size = {JSON_SCHEMA_SAMPLE})"
+                ).fetchall()
+                self._check_columns([r[0] for r in seen])
+            loose = ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in self.source.column_names)
+            self._json(
+                f"""
+                create or replace temp table _parsed as
+                select row_number() over () as line, r.*
+                from read_json({path}, format = 'newline_delimited', columns = {{{loose}}}) as r
+                """
+            )
         self._split_typed("_parsed", _quote_ident)
 
     def _json(self, sql: str):
@@ -425,8 +439,15 @@ class Loader:
         days: Iterable[date] | None = None,
         force: bool = False,
     ) -> IngestSummary:
-        """Load every changed partition up to ``until`` (or exactly ``days``)."""
-        wanted = [contracts.get(s) for s in sources] if sources else list(contracts.SOURCES)
+        """Load every changed partition up to ``until`` (or exactly ``days``) of ``sources``
+        (default: every source the company delivers, i.e. not ``absent`` in its
+        ``[sources]`` table; see ``opspulse.sources.cadence``)."""
+        if sources:
+            wanted = [contracts.get(s) for s in sources]
+        else:
+            wanted = [
+                s for s in contracts.SOURCES if effective_cadence(s, self.settings) != "absent"
+            ]
         summary = IngestSummary(run_id=self.run_id)
         fixed_days = sorted(set(days)) if days is not None else None
         with connect(self.settings.build_db, settings=self.settings) as con:
@@ -627,6 +648,43 @@ class Loader:
         return target
 
 
+_CHUNK = 1 << 20
+
+
+def _ndjson_shape(path: Path) -> tuple[bool, bool]:
+    """Whether an NDJSON file holds anything but whitespace, and whether it separates lines
+    with a CR alone (old Mac style); read in chunks, the file is never held whole."""
+    has_content = bare_cr = False
+    pending_cr = False
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(_CHUNK), b""):
+            has_content = has_content or bool(chunk.strip())
+            if not bare_cr:
+                bare_cr = (pending_cr and not chunk.startswith(b"\n")) or _BARE_CR.search(
+                    chunk[:-1] if chunk.endswith(b"\r") else chunk
+                ) is not None
+                pending_cr = chunk.endswith(b"\r")
+            if has_content and bare_cr:
+                break
+    return has_content, bare_cr or pending_cr
+
+
+def _normalise_newlines(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` with every CR LF and lone CR written as LF. In valid
+    JSON a CR byte can only be whitespace between tokens (a CR inside a string is escaped),
+    so no value changes and record k stays on line k."""
+    with source.open("rb") as src, target.open("wb") as out:
+        carry = b""
+        for chunk in iter(lambda: src.read(_CHUNK), b""):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            out.write(
+                chunk[: len(chunk) - len(carry)].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            )
+        if carry:
+            out.write(b"\n")
+
+
 def _first_bad_json_line(path: Path) -> tuple[int | None, str]:
     """Diagnose a file DuckDB refused: the first line that is not one JSON object."""
     with path.open(encoding="utf-8", errors="replace") as fh:
@@ -644,7 +702,5 @@ def _first_bad_json_line(path: Path) -> tuple[int | None, str]:
 
 def _line_of(exc: Exception) -> int | None:
     """Best-effort line number from a DuckDB error message."""
-    import re
-
     match = re.search(r"[Ll]ine:? (\d+)", str(exc))
     return int(match.group(1)) if match else None

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Format = Literal["csv", "ndjson", "parquet"]
+Cadence = Literal["daily", "on_change"]
+"""How often a source is delivered: ``daily`` (a file every day, an empty one on a day
+without events) or ``on_change`` (a file only on days something changed)."""
 
 FILE_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "csv": (".csv",),
@@ -22,6 +25,17 @@ class Column:
     nullable: bool = True
     pii: bool = False
     accepted_values: tuple[str, ...] = ()
+    """A closed set: the KPI conventions define these values and no other is accepted
+    (checked critically by the raw suite and by ``opspulse sources check``)."""
+    example_values: tuple[str, ...] = ()
+    """An open list: the demo company's values, documented as examples; any value loads."""
+    pattern: str | None = None
+    """A closed form where a closed list would be too narrow: a regular expression the
+    whole value must match (checked critically like ``accepted_values``)."""
+
+    def __post_init__(self) -> None:
+        if self.accepted_values and self.example_values:
+            raise ValueError(f"column {self.name!r}: accepted_values or example_values, not both")
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,9 @@ class Source:
     updated_at: str | None = None
     """Column that orders change records of one key; None for append-only events."""
     csv: CsvDialect = field(default_factory=CsvDialect)
+    cadence: Cadence = "daily"
+    """The contract's expectation of delivery; a company overrides it per source in the
+    ``[sources]`` table of its ``company.toml`` (see ``opspulse.sources.cadence``)."""
 
     @property
     def column_names(self) -> tuple[str, ...]:

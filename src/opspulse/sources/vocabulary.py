@@ -1,4 +1,9 @@
-"""Accepted values shared by several sources (and the demo company that writes them)."""
+"""Value lists shared by several sources (and the demo company that writes them).
+
+``ORDER_STATUSES`` and ``TICKET_STATUSES`` are closed (``Column.accepted_values``): the KPI
+conventions are defined on them. The others are the demo company's values, documented as
+examples (``Column.example_values``): a company's own values load as well.
+"""
 
 ORDER_STATUSES = ("placed", "shipped", "delivered", "cancelled", "unavailable", "returned")
 SALES_CHANNELS = ("web", "app", "livestream", "marketplace", "partner")

@@ -11,7 +11,8 @@ final as (
     select
         campaign_id,
         campaign_name,
-        channel,
+        {# an optional label the company left empty is reported as unknown in breakdowns #}
+        coalesce(channel, 'unknown') as channel,
         platform,
         co_marketing_brand,
         co_marketing_brand is not null as is_co_marketing,

@@ -12,7 +12,8 @@ final as (
     select
         entry_id,
         order_id,
-        department,
+        {# an optional label the company left empty is reported as unknown in breakdowns #}
+        coalesce(department, 'unknown') as department,
         account,
         split_part(account, ':', 1) as account_type,
         case

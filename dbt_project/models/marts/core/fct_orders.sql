@@ -107,7 +107,8 @@ final as (
     select
         order_id,
         customer_id,
-        sales_channel,
+        {# an optional label the company left empty is reported as unknown in breakdowns #}
+        coalesce(sales_channel, 'unknown') as sales_channel,
         session_id,
         campaign_id,
         livestream_id,

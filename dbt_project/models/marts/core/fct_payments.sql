@@ -13,7 +13,8 @@ final as (
         payment_id,
         order_id,
         payment_type,
-        payment_method,
+        {# an optional label the company left empty is reported as unknown in breakdowns #}
+        coalesce(payment_method, 'unknown') as payment_method,
         payment_type = 'refund' as is_refund,
         amount,
         case when payment_type = 'charge' then amount else 0 end as charge_amount,

@@ -28,7 +28,8 @@ final as (
         products.category,
         returns.quantity,
         returns.reason,
-        returns.reason in ('wrong_item', 'damaged') as is_process_defect,
+        {# a return without a reason is not known to be a process defect #}
+        coalesce(returns.reason in ('wrong_item', 'damaged'), false) as is_process_defect,
         returns.refund_amount,
         orders.ordered_date,
         orders.delivered_date,

@@ -32,8 +32,11 @@ returns as (
 
 reviews as (
 
+    {# a review of a whole order names no product: it counts per day, not per category #}
     select * from {{ ref('fct_reviews') }}
-    where reviewed_date >= {{ report_read_from(history_days) }}
+    where
+        reviewed_date >= {{ report_read_from(history_days) }}
+        and product_id is not null
 
 ),
 

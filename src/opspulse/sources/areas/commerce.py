@@ -26,8 +26,7 @@ SOURCES: tuple[Source, ...] = (
                 "reason",
                 "VARCHAR",
                 "Why the customer sent it back.",
-                nullable=False,
-                accepted_values=RETURN_REASONS,
+                example_values=RETURN_REASONS,
             ),
             col(
                 "requested_at",
@@ -38,7 +37,7 @@ SOURCES: tuple[Source, ...] = (
             col("received_at", "TIMESTAMP", "When the goods arrived back (UTC).", nullable=False),
             col(
                 "refund_amount",
-                "DECIMAL(12,2)",
+                "DECIMAL(18,4)",
                 "Share of the order's refund for this line; lines of an order add up to the refund payment.",
                 nullable=False,
             ),
@@ -53,7 +52,7 @@ SOURCES: tuple[Source, ...] = (
         columns=(
             col("review_id", "VARCHAR", "Stable review identifier.", nullable=False),
             col("order_id", "VARCHAR", "Order the reviewed product was bought in.", nullable=False),
-            col("product_id", "VARCHAR", "Product reviewed.", nullable=False),
+            col("product_id", "VARCHAR", "Product reviewed."),
             col("customer_id", "VARCHAR", "Who wrote the review.", nullable=False),
             col("rating", "INTEGER", "Stars from 1 to 5.", nullable=False),
             col("reviewed_at", "TIMESTAMP", "When the review was posted (UTC).", nullable=False),

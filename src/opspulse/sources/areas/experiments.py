@@ -13,6 +13,7 @@ SOURCES: tuple[Source, ...] = (
         name="experiments",
         area="experiments",
         format="csv",
+        cadence="on_change",
         description=(
             "A/B tests on the site, one change record per experiment started or changed that "
             "day (started, completed)."
@@ -21,8 +22,8 @@ SOURCES: tuple[Source, ...] = (
         updated_at="updated_at",
         columns=(
             col("experiment_id", "VARCHAR", "Stable experiment identifier.", nullable=False),
-            col("experiment_name", "VARCHAR", "Short name of the change tested.", nullable=False),
-            col("page", "VARCHAR", "Page type the change is on.", nullable=False),
+            col("experiment_name", "VARCHAR", "Short name of the change tested."),
+            col("page", "VARCHAR", "Page type the change is on."),
             col(
                 "variants",
                 "VARCHAR",
@@ -31,7 +32,7 @@ SOURCES: tuple[Source, ...] = (
             ),
             col(
                 "planned_treatment_share",
-                "DECIMAL(12,2)",
+                "DECIMAL(18,4)",
                 "Planned share of visitors in treatment (0-1): the base of the SRM check.",
                 nullable=False,
             ),

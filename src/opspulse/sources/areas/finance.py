@@ -15,6 +15,8 @@ DEPARTMENTS = (
 )
 OPEX_CATEGORIES = ("marketing", "shipping", "payment_fees", "payroll", "rent", "software", "other")
 GL_ACCOUNTS = ("revenue", "cogs", "refunds", *(f"opex:{c}" for c in OPEX_CATEGORIES))
+GL_ACCOUNT_PATTERN = r"revenue|cogs|refunds|opex:.+"
+"""The KPIs read revenue, cogs and refunds; operating expenses are ``opex:`` and any category."""
 
 SOURCES: tuple[Source, ...] = (
     Source(
@@ -34,20 +36,20 @@ SOURCES: tuple[Source, ...] = (
             col(
                 "account",
                 "VARCHAR",
-                "revenue, cogs, refunds or opex:<category>.",
+                "revenue, cogs, refunds or opex:<category>, any expense category of your own.",
                 nullable=False,
-                accepted_values=GL_ACCOUNTS,
+                example_values=GL_ACCOUNTS,
+                pattern=GL_ACCOUNT_PATTERN,
             ),
             col(
                 "department",
                 "VARCHAR",
                 "Cost or revenue centre.",
-                nullable=False,
-                accepted_values=DEPARTMENTS,
+                example_values=DEPARTMENTS,
             ),
             col(
                 "amount",
-                "DECIMAL(12,2)",
+                "DECIMAL(18,4)",
                 "Amount in the account's direction (negative only for reversals).",
                 nullable=False,
             ),
@@ -56,7 +58,6 @@ SOURCES: tuple[Source, ...] = (
                 "description",
                 "VARCHAR",
                 "What the line is for (never personal data).",
-                nullable=False,
             ),
         ),
     ),
@@ -64,6 +65,7 @@ SOURCES: tuple[Source, ...] = (
         name="budgets",
         area="finance",
         format="csv",
+        cadence="on_change",
         description=(
             "Monthly operating budget per department and expense category, written on the first "
             "day of the month (and for the running month on the first export day)."
@@ -82,16 +84,16 @@ SOURCES: tuple[Source, ...] = (
                 "VARCHAR",
                 "Cost centre.",
                 nullable=False,
-                accepted_values=DEPARTMENTS,
+                example_values=DEPARTMENTS,
             ),
             col(
                 "category",
                 "VARCHAR",
                 "Expense category (the opex:<category> of the ledger).",
                 nullable=False,
-                accepted_values=OPEX_CATEGORIES,
+                example_values=OPEX_CATEGORIES,
             ),
-            col("amount", "DECIMAL(12,2)", "Budgeted spend for the month (>= 0).", nullable=False),
+            col("amount", "DECIMAL(18,4)", "Budgeted spend for the month (>= 0).", nullable=False),
         ),
     ),
 )

@@ -31,8 +31,7 @@ SOURCES: tuple[Source, ...] = (
                 "category",
                 "VARCHAR",
                 "Kind of incident.",
-                nullable=False,
-                accepted_values=INCIDENT_CATEGORIES,
+                example_values=INCIDENT_CATEGORIES,
             ),
             col(
                 "severity",

@@ -29,7 +29,7 @@ SOURCES: tuple[Source, ...] = (
                 nullable=False,
                 accepted_values=EVENT_TYPES,
             ),
-            col("page", "VARCHAR", "Path of the page the event happened on.", nullable=False),
+            col("page", "VARCHAR", "Path of the page the event happened on."),
             col("product_id", "VARCHAR", "Product viewed or added to the cart, if any."),
             col("order_id", "VARCHAR", "Order placed (purchase events)."),
             col("occurred_at", "TIMESTAMP", "When it happened (UTC).", nullable=False),
@@ -39,6 +39,7 @@ SOURCES: tuple[Source, ...] = (
         name="content_items",
         area="web",
         format="csv",
+        cadence="on_change",
         description=(
             "Blog and editorial content, one change record per item published or updated that day."
         ),
@@ -47,20 +48,18 @@ SOURCES: tuple[Source, ...] = (
         columns=(
             col("content_id", "VARCHAR", "Stable content identifier.", nullable=False),
             col("page", "VARCHAR", "Path of the item on the site (/blog/<slug>).", nullable=False),
-            col("title", "VARCHAR", "Headline.", nullable=False),
+            col("title", "VARCHAR", "Headline."),
             col(
                 "content_type",
                 "VARCHAR",
                 "Kind of content.",
-                nullable=False,
-                accepted_values=CONTENT_TYPES,
+                example_values=CONTENT_TYPES,
             ),
             col(
                 "topic",
                 "VARCHAR",
                 "Product category the item is about.",
-                nullable=False,
-                accepted_values=CATEGORIES,
+                example_values=CATEGORIES,
             ),
             col("published_at", "TIMESTAMP", "When it went live (UTC).", nullable=False),
             col("updated_at", "TIMESTAMP", "When this version was written (UTC).", nullable=False),
