@@ -437,14 +437,5 @@ def test_sources_check_finds_nothing_but_the_closed_contract(check_report) -> No
     assert check_report.files_checked == sum(1 for _ in check_report.root.rglob("*") if _.is_file())
 
 
-@pytest.mark.xfail(
-    reason=(
-        "issue 8 point 5, contract still closed: sales_channel 'butikk', payment_method "
-        "'vipps'/'klarna', categories 'lamper'/'tekstiler'/'kjøkken'/'møbler'/'dekor', NULL "
-        "products.sku/product_name/unit_cost, NULL reviews.product_id, 4-decimal money "
-        "(12.4950) in DECIMAL(12,2)"
-    ),
-    strict=False,
-)
 def test_sources_check_passes(check_report) -> None:
     assert check_report.ok, check_report.summary()
