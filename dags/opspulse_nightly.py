@@ -9,21 +9,23 @@ role its morning summary, but only after the data has passed its quality checks:
 If anything before the publish fails (a quarantined file, a failed critical expectation, a
 dbt error), nothing is published, no stakeholder gets a report, and `alert_data_team` emails
 the data team the failed checks. Every task that opens the build database takes the single
-slot of the `opspulse_duckdb` pool. The day processed is the run's data interval (in
-`OPSPULSE_TIMEZONE`); re-running or backfilling a day gives the same result as the first run
-and never sends the same report twice.
+slot of the `opspulse_duckdb` pool. The day processed is the run's data interval (in the
+company's timezone); re-running or backfilling a day gives the same result as the first run
+and never sends the same report twice. The first day is the company's `start_date`
+(`company.toml`); `opspulse run` refuses days before it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, TriggerRule, chain, dag, task
 
 from opspulse import nightly, settings
 
-TZ = pendulum.timezone(settings.load().timezone)
+COMPANY = settings.load()
+TZ = pendulum.timezone(COMPANY.timezone)
 POOL = nightly.DUCKDB_POOL
 PUBLISHED_MARTS = Asset(nightly.PUBLISHED_MARTS_ASSET)
 
@@ -32,7 +34,7 @@ PUBLISHED_MARTS = Asset(nightly.PUBLISHED_MARTS_ASSET)
     dag_id="opspulse_nightly",
     doc_md=__doc__,
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone=TZ),
-    start_date=datetime(2026, 1, 1, tzinfo=TZ),
+    start_date=datetime.combine(COMPANY.start_date, time(), tzinfo=TZ),
     catchup=False,
     max_active_runs=1,
     tags=["opspulse", "nightly"],

@@ -5,12 +5,17 @@ Everything Airflow needs is set through ``AIRFLOW__*`` variables so that the rep
 ``<OPSPULSE_HOME>/airflow``, example DAGs stay out, and the API server binds 127.0.0.1.
 Values already present in the caller's environment win, so a cluster deployment (see
 ``docker-compose.yml``) or a real SMTP connection is configured the usual Airflow way.
+
+The SMTP connection lives in Airflow's metadata database, put there by ``opspulse init``
+(:mod:`opspulse.airflow_setup`) from :func:`smtp_connection_from_env`; only the demo, which
+starts its own sink on a free port, sets it in the environment (``smtp_port``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,6 +40,44 @@ def smtp_connection_uri(host: str = "127.0.0.1", port: int = 8025) -> str:
             },
         }
     )
+
+
+def smtp_connection_json(smtp: settings_mod.SmtpSettings) -> str:
+    """An Airflow connection (JSON form) for a mail server of ``OPSPULSE_SMTP_*``."""
+    conn: dict = {
+        "conn_type": "smtp",
+        "host": smtp.host,
+        "port": smtp.port,
+        "extra": {
+            "disable_ssl": True,  # SMTP, upgraded with STARTTLS or not; not SMTP over SSL
+            "disable_tls": not smtp.starttls,
+            "timeout": 30,
+            "retry_limit": 2,
+        },
+    }
+    if smtp.user:
+        conn["login"] = smtp.user
+    if smtp.password:
+        conn["password"] = smtp.password
+    return json.dumps(conn)
+
+
+def smtp_connection_from_env(
+    cfg: settings_mod.Settings, env: Mapping[str, str] | None = None
+) -> tuple[str | None, str]:
+    """The SMTP connection the environment asks for and where it came from, in words that
+    never include the password: ``AIRFLOW_CONN_<ID>`` as is, else ``OPSPULSE_SMTP_*``, else
+    ``(None, why)``."""
+    env = os.environ if env is None else env
+    conn_var = f"AIRFLOW_CONN_{cfg.smtp_conn_id.upper()}"
+    if env.get(conn_var, "").strip():
+        return env[conn_var].strip(), conn_var
+    smtp = settings_mod.smtp(env)
+    if smtp is None:
+        return None, f"neither {conn_var} nor OPSPULSE_SMTP_HOST is set"
+    login = f", login {smtp.user}" if smtp.user else ""
+    tls = "STARTTLS" if smtp.starttls else "no TLS"
+    return smtp_connection_json(smtp), f"OPSPULSE_SMTP_HOST {smtp.host}:{smtp.port} ({tls}{login})"
 
 
 def airflow_env(
@@ -69,8 +112,6 @@ def airflow_env(
     conn_var = f"AIRFLOW_CONN_{cfg.smtp_conn_id.upper()}"
     if smtp_port is not None:
         env[conn_var] = smtp_connection_uri(port=smtp_port)
-    else:
-        env.setdefault(conn_var, smtp_connection_uri())
     # `airflow standalone` starts its parts as subprocesses named `airflow`.
     venv_bin = str(Path(sys.executable).parent)
     if venv_bin not in env.get("PATH", "").split(os.pathsep):
@@ -81,3 +122,29 @@ def airflow_env(
 def airflow_executable() -> str:
     candidate = Path(sys.executable).with_name("airflow")
     return str(candidate) if candidate.exists() else "airflow"
+
+
+def run_airflow(
+    args: list[str],
+    env: Mapping[str, str],
+    log_file: Path | None = None,
+    on_line=None,
+) -> int:
+    """Run an ``airflow`` CLI command; keep its output in ``log_file`` and hand each line to
+    ``on_line`` as it comes."""
+    command = [airflow_executable(), *args]
+    if log_file is None:
+        return subprocess.run(
+            command, env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        ).returncode
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("w") as out:
+        proc = subprocess.Popen(
+            command, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            out.write(line)
+            if on_line is not None:
+                on_line(line)
+        return proc.wait()

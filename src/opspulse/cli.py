@@ -1,5 +1,9 @@
 """The ``opspulse`` command.
 
+opspulse init [--name N --timezone TZ --currency C --locale L --start-date D]
+                                   set up OPSPULSE_HOME for a company (safe to run again)
+opspulse run [--ds D | --start D1 --end D2]
+                                   the nightly DAG for a day or a range, through Airflow
 opspulse demo                      the nightly pipeline on the demo company (make demo)
 opspulse generate --start D --end D --scale S --out DIR [--seed N] [--faults LIST]
 opspulse load --ds D               ingest landing files up to D into the build database
@@ -26,6 +30,40 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-27") from None
+
+
+def _cmd_init(args) -> int:
+    from opspulse import home
+    from opspulse.airflow_setup import AirflowSetupFailed
+
+    options = ("name", "timezone", "currency", "locale", "start_date")
+    given = {name: getattr(args, name) for name in options if getattr(args, name) is not None}
+    try:
+        report = home.init(
+            home.Company(**given),
+            given=tuple(f"--{name.replace('_', '-')}" for name in given),
+            progress=lambda m: print(f"[opspulse] {m}", flush=True),
+        )
+    except (settings_mod.SettingsError, AirflowSetupFailed) as exc:
+        print(f"opspulse init: {exc}", file=sys.stderr)
+        return 1
+    for line in report.describe():
+        print(f"[opspulse] {line}")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    from opspulse import home, runner
+
+    if args.ds and (args.start or args.end):
+        raise SystemExit("opspulse run: give --ds, or --start and --end, not both")
+    if bool(args.start) != bool(args.end):
+        raise SystemExit("opspulse run: --start and --end go together (or use --ds)")
+    try:
+        return runner.run(args.start or args.ds, args.end or args.ds)
+    except (home.HomeNotReady, runner.RunRefused, settings_mod.SettingsError) as exc:
+        print(f"opspulse run: {exc}", file=sys.stderr)
+        return 1
 
 
 def _cmd_demo(args) -> int:
@@ -181,6 +219,33 @@ def build_parser() -> argparse.ArgumentParser:
         prog="opspulse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser(
+        "init",
+        help="set up OPSPULSE_HOME for a company: folders, config files, Airflow, SMTP",
+        description="Set up OPSPULSE_HOME for a company; safe to run again (it never "
+        "overwrites a file). The SMTP connection comes from AIRFLOW_CONN_OPSPULSE_SMTP, else "
+        "OPSPULSE_SMTP_HOST, _PORT, _USER, _PASSWORD, _STARTTLS.",
+    )
+    init.add_argument("--name", default=None, help="company name (default 'My company')")
+    init.add_argument("--timezone", default=None, help="IANA timezone of the company's day")
+    init.add_argument("--currency", default=None, help="ISO 4217 code, e.g. EUR (default USD)")
+    init.add_argument("--locale", default=None, help="number and amount format, e.g. pt_BR")
+    init.add_argument(
+        "--start-date",
+        type=_date,
+        default=None,
+        help="first day to process (default: the first landing day, else 2000-01-01)",
+    )
+    init.set_defaults(func=_cmd_init)
+
+    run = sub.add_parser(
+        "run", help="run the nightly DAG for a day or a range of days through Airflow"
+    )
+    run.add_argument("--ds", type=_date, default=None, help="the day (default: yesterday)")
+    run.add_argument("--start", type=_date, default=None, help="first day of a range")
+    run.add_argument("--end", type=_date, default=None, help="last day of a range")
+    run.set_defaults(func=_cmd_run)
 
     demo = sub.add_parser("demo", help="run the nightly pipeline on the demo company")
     demo.add_argument("--days", type=int, default=90, help="days of history (default 90)")

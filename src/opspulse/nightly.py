@@ -111,9 +111,38 @@ def _record_plan(cfg: settings_mod.Settings, plan, ds: date, run_id: str) -> Non
         con.executemany("insert into ops.role_plan values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
+def nothing_delivered(cfg: settings_mod.Settings, ds: date) -> str | None:
+    """Why a run for ``ds`` would process nothing, or None when some source delivered a file
+    for ``ds`` (in this run or an earlier one: a re-run of a loaded day is fine, its data is
+    in raw already). A file that was quarantined was delivered (the raw gate reports it)."""
+    from opspulse.warehouse.connection import connect
+
+    with connect(cfg.build_db, read_only=True, settings=cfg) as con:
+        files_that_day, latest = con.execute(
+            "select count(*) filter (where ds = ?), max(ds) filter (where ds <= ?) "
+            "from ops.ingest_log",
+            [ds, ds],
+        ).fetchone()
+    if files_that_day:
+        return None
+    landing = cfg.landing_dir
+    if latest is None:
+        return (
+            f"nothing to process for {ds}: no landing file for {ds} or any day before it in "
+            f"{landing}{'' if landing.is_dir() else ' (the folder does not exist)'}; files go "
+            "in <landing>/<source>/<YYYY-MM-DD>/ (docs/bring-your-own-data.md)"
+        )
+    return (
+        f"nothing to process for {ds}: no source has a file for that day in "
+        f"{landing}/<source>/{ds}/ (the latest day delivered is {latest}); a day without "
+        "events is delivered as an empty file"
+    )
+
+
 @stage
 def load_sources(ds: date, run_id: str) -> dict:
-    """Ingest every landing partition up to ``ds`` that changed since it was loaded."""
+    """Ingest every landing partition up to ``ds`` that changed since it was loaded; fail
+    when nothing was ever delivered for ``ds``."""
     from opspulse.sources.loader import Loader
 
     cfg = _cfg()
@@ -123,6 +152,10 @@ def load_sources(ds: date, run_id: str) -> dict:
     _record_plan(cfg, plan, ds, run_id)
     for status in plan.statuses:
         log.info("role %s: %s", status.role.name, status.reason)
+    if problem := nothing_delivered(cfg, ds):
+        from airflow.sdk.exceptions import AirflowFailException  # not retried: no retry delivers
+
+        raise AirflowFailException(problem)
     return {
         "active_roles": list(plan.active_roles),
         "partitions_loaded": len(summary.partitions_loaded),

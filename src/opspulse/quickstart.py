@@ -2,7 +2,8 @@
 
 1. generate about 90 days of the demo company's landing files (skipped when the files for
    the same seed, scale and dates are already there);
-2. make sure Airflow's metadata database and the DuckDB pool exist;
+2. set up Airflow's metadata database, the DuckDB pool and the SMTP connection (the same
+   code as ``opspulse init``: :mod:`opspulse.airflow_setup`);
 3. start a local SMTP sink on 127.0.0.1 that keeps every message in ``outbox/``;
 4. run ``opspulse_nightly`` for the latest day with ``airflow dags test`` (the first run
    loads the whole history, later runs only what changed);
@@ -21,9 +22,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from opspulse import settings as settings_mod
-from opspulse.airflow_env import airflow_env, airflow_executable
-
-DAG_ID = "opspulse_nightly"
+from opspulse.airflow_env import airflow_env, smtp_connection_uri
+from opspulse.runner import DAG_ID, days_to_run, run_day
 
 
 def say(message: str) -> None:
@@ -69,54 +69,17 @@ def ensure_landing(cfg: settings_mod.Settings, plan: DemoPlan) -> None:
     marker.write_text(json.dumps(plan.as_dict()) + "\n")
 
 
-def run_airflow(
-    args: list[str], env: dict[str, str], log_file: Path | None = None, echo: bool = False
-) -> int:
-    """Run an ``airflow`` CLI command; keep its output in ``log_file``."""
-    command = [airflow_executable(), *args]
-    if log_file is None:
-        return subprocess.run(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-        ).returncode
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    with log_file.open("w") as out:
-        proc = subprocess.Popen(
-            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            out.write(line)
-            if echo:
-                _echo_progress(line)
-        return proc.wait()
-
-
-def _echo_progress(line: str) -> None:
-    """Show the few lines of an Airflow run a person wants to watch."""
-    if "[DAG TEST] running task" in line:
-        task = line.split("opspulse_nightly.", 1)[-1].split(" ", 1)[0]
-        say(f"  ▶ {task}")
-    elif "new_state=" in line and "Task instance state updated" in line:
-        state = line.split("new_state=", 1)[1].split()[0]
-        if state != "success":
-            say(f"    task state: {state}")
-    elif "Task failed with exception" in line or "QualityGateFailed" in line:
-        say(f"    {line.strip()[:200]}")
-
-
-def ensure_airflow(cfg: settings_mod.Settings, env: dict[str, str]) -> None:
+def ensure_airflow(cfg: settings_mod.Settings, env: dict[str, str], smtp_port: int) -> None:
+    """Airflow's metadata database, the pool and the sink's SMTP connection: the same set-up
+    as ``opspulse init`` (:mod:`opspulse.airflow_setup`)."""
+    from opspulse import airflow_setup
     from opspulse.nightly import DUCKDB_POOL
 
-    db = cfg.airflow_home / "airflow.db"
-    if not db.exists():
-        say(f"creating Airflow's metadata database in {cfg.airflow_home}")
-        cfg.airflow_home.mkdir(parents=True, exist_ok=True)
-        code = run_airflow(["db", "migrate"], env, cfg.airflow_home / "logs" / "db-migrate.log")
-        if code:
-            raise SystemExit(
-                f"airflow db migrate failed; see {cfg.airflow_home}/logs/db-migrate.log"
-            )
-        run_airflow(["pools", "set", DUCKDB_POOL, "1", "one DuckDB writer at a time"], env)
+    say(f"Airflow's metadata database, pool and SMTP connection in {cfg.airflow_home}")
+    done = airflow_setup.ensure(
+        cfg, env, pool=DUCKDB_POOL, connection=smtp_connection_uri(port=smtp_port)
+    )
+    say(f"  database {done.database}, pool {done.pool}, connection {done.connection}")
 
 
 def free_port(preferred: int | None = None) -> int:
@@ -170,11 +133,12 @@ def run_demo(
     cfg = settings_mod.load()
     end = end or date.today() - timedelta(days=1)
     plan = DemoPlan(start=end - timedelta(days=days - 1), end=end, scale=scale, seed=seed)
+    days_to_run(cfg, plan.end, plan.end)  # a day before the start date runs no task
     t0 = time.perf_counter()
     ensure_landing(cfg, plan)
     port = free_port(smtp_port)
     env = airflow_env(cfg, smtp_port=port)
-    ensure_airflow(cfg, env)
+    ensure_airflow(cfg, env, port)
     cfg.outbox_dir.mkdir(parents=True, exist_ok=True)
     before = set(cfg.outbox_dir.glob("*.eml"))
     say(f"SMTP sink listening on 127.0.0.1:{port}, keeping messages in {cfg.outbox_dir}")
@@ -184,7 +148,10 @@ def run_demo(
     logical = (plan.end + timedelta(days=1)).isoformat()
     say(f"running {DAG_ID} for {plan.end} through Airflow (airflow dags test {DAG_ID} {logical})")
     try:
-        code = run_airflow(["dags", "test", DAG_ID, logical], env, log_file, echo=True)
+        day = run_day(cfg, plan.end, env, log_file=log_file)
+        code = 0 if day.ok else 1
+        if not day.ok:
+            say(f"FAILED {day.problem()}")
     finally:
         sink.terminate()
         sink.wait(timeout=10)

@@ -19,6 +19,16 @@ tests can point a run at a temporary data directory). Runtime data always lives 
 | ``OPSPULSE_CURRENCY``          | ``USD``                     | ISO 4217 code of every displayed amount  |
 | ``OPSPULSE_LOCALE``            | ``en_US``                   | how numbers and amounts are written      |
 | ``OPSPULSE_START_DATE``        | ``2000-01-01``              | first day the nightly DAG may process    |
+| ``OPSPULSE_SMTP_HOST``         | (none)                      | mail server ``opspulse init`` stores as the SMTP connection |
+| ``OPSPULSE_SMTP_PORT``         | ``587``, or ``25`` without STARTTLS | its port                         |
+| ``OPSPULSE_SMTP_USER``         | (none)                      | login, when the server needs one         |
+| ``OPSPULSE_SMTP_PASSWORD``     | (none)                      | its password: environment only, never in a file or a log |
+| ``OPSPULSE_SMTP_STARTTLS``     | ``true``                    | upgrade the connection with STARTTLS     |
+
+The ``OPSPULSE_SMTP_*`` variables are read by :func:`smtp` only: ``opspulse init`` turns them
+into the Airflow connection ``OPSPULSE_SMTP_CONN_ID`` in Airflow's metadata database (an
+``AIRFLOW_CONN_OPSPULSE_SMTP`` in the environment wins over them, and at run time over the
+stored connection, as Airflow's own precedence has it).
 
 **The company file.** What differs between companies lives in ``<config>/company.toml``
 (written by ``opspulse init``), read here and nowhere else; an environment variable above
@@ -250,4 +260,40 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         start_date=_start_date(start, "OPSPULSE_START_DATE or company.toml"),
         source_cadence=_cadences(company_toml.get("sources", {}), company_path),
         thresholds=_thresholds(company_toml.get("thresholds", {}), company_path),
+    )
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server of ``OPSPULSE_SMTP_*``; the password is never part of its repr."""
+
+    host: str
+    port: int
+    user: str | None
+    password: str | None = field(repr=False)
+    starttls: bool
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def smtp(env: Mapping[str, str] | None = None) -> SmtpSettings | None:
+    """``OPSPULSE_SMTP_*`` as one mail server, or None when ``OPSPULSE_SMTP_HOST`` is unset."""
+    env = os.environ if env is None else env
+    host = env.get("OPSPULSE_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    flag = env.get("OPSPULSE_SMTP_STARTTLS", "true").strip().lower()
+    if flag not in _TRUE + _FALSE:
+        raise SettingsError(f"OPSPULSE_SMTP_STARTTLS={flag!r}: expected true or false")
+    starttls = flag in _TRUE
+    port = env.get("OPSPULSE_SMTP_PORT", "").strip() or ("587" if starttls else "25")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(f"OPSPULSE_SMTP_PORT={port!r}: expected a port number like 587")
+    return SmtpSettings(
+        host=host,
+        port=int(port),
+        user=env.get("OPSPULSE_SMTP_USER") or None,
+        password=env.get("OPSPULSE_SMTP_PASSWORD") or None,
+        starttls=starttls,
     )
