@@ -1,0 +1,64 @@
+"""load_sources fails when a run would process nothing, and only then."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from airflow.sdk.exceptions import AirflowFailException
+
+from opspulse import nightly
+from opspulse.sources import contracts
+
+DAY = date(2018, 3, 5)
+
+
+def land_orders(cfg, day: date, rows: int) -> None:
+    columns = contracts.get("orders").column_names
+    values = {c: "" for c in columns} | {
+        "customer_id": "C1",
+        "ordered_at": f"{day} 10:00:00",
+        "status": "placed",
+        "sales_channel": "web",
+        "discount_amount": "0.00",
+        "promised_delivery_date": str(day + timedelta(days=4)),
+        "updated_at": f"{day} 10:00:00",
+    }
+    lines = [",".join(columns)]
+    for i in range(rows):
+        lines.append(",".join({**values, "order_id": f"O{day:%d}{i}"}[c] for c in columns))
+    folder = cfg.landing_dir / "orders" / day.isoformat()
+    folder.mkdir(parents=True)
+    (folder / "orders.csv").write_text("\n".join(lines) + "\n")
+
+
+def test_a_home_without_any_landing_file_fails_naming_the_folder(opspulse_home):
+    with pytest.raises(AirflowFailException, match="no landing file for 2018-03-05") as err:
+        nightly.load_sources(DAY, "run-1")
+    assert str(opspulse_home.landing_dir) in str(err.value)
+    assert "does not exist" in str(err.value)
+
+
+def test_a_day_never_delivered_fails_and_names_the_latest_day(opspulse_home):
+    land_orders(opspulse_home, DAY, rows=2)
+    nightly.load_sources(DAY, "run-1")
+    later = DAY + timedelta(days=2)
+    with pytest.raises(AirflowFailException, match="no source has a file for that day") as err:
+        nightly.load_sources(later, "run-2")
+    assert f"{opspulse_home.landing_dir}/<source>/{later}/" in str(err.value)
+    assert f"latest day delivered is {DAY}" in str(err.value)
+
+
+def test_a_rerun_of_a_loaded_day_is_not_nothing(opspulse_home):
+    land_orders(opspulse_home, DAY, rows=2)
+    first = nightly.load_sources(DAY, "run-1")
+    again = nightly.load_sources(DAY, "run-2")
+    assert first["partitions_loaded"] == 1
+    assert again["partitions_loaded"] == 0 and again["partitions_unchanged"] == 1
+
+
+def test_an_empty_file_delivers_a_day_without_events(opspulse_home):
+    land_orders(opspulse_home, DAY, rows=1)
+    land_orders(opspulse_home, DAY + timedelta(days=1), rows=0)
+    summary = nightly.load_sources(DAY + timedelta(days=1), "run-1")
+    assert summary["partitions_loaded"] == 2
