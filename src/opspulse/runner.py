@@ -150,7 +150,7 @@ class DayRun:
                 f"{self.ds}: the run did not succeed (exit {self.code}, run "
                 f"{self.run_state or 'unknown'}; {states}); log: {self.log_file}"
             )
-        error = self.errors.get(task, "").split("\n", 1)[0]
+        error = " ".join(self.errors.get(task, "").split("\n")[:2])  # the first failure too
         return (
             f"{self.ds}: task {task} {self.tasks[task]}"
             + (f": {error[:500]}" if error else "")
