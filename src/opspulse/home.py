@@ -23,15 +23,13 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from opspulse import catalogue
+from opspulse import catalogue, targets
 from opspulse import settings as settings_mod
 from opspulse.sources import contracts
 
 SettingsError = settings_mod.SettingsError
 
 HOME_DIRS = ("landing", "config", "airflow", "warehouse", "quarantine", "outbox", "reports")
-TARGETS_HEADER = "role,kpi,period,target\n"
-"""Columns of ``targets.csv`` (one row per role, KPI and period), as the demo's targets."""
 
 
 class HomeNotReady(RuntimeError):
@@ -50,37 +48,29 @@ class Company:
     """None: the first day with a landing folder, else 2000-01-01."""
 
 
-def validate_company(
-    timezone: str,
-    currency: str,
-    locale: str,
-    start_date: object,
-    where: str,
-    *,
-    as_options: bool = False,
-) -> None:
-    """Raise :class:`SettingsError` naming the setting that is not a timezone, an ISO 4217
-    currency code, a locale or a date; ``where`` is the file or command, ``as_options`` names
-    the settings as command-line options (``--timezone``)."""
-    from babel import Locale, UnknownLocaleError
-    from babel.numbers import is_currency
-
-    def fail(name: str, value: object, expected: str) -> SettingsError:
-        setting = f"--{name.replace('_', '-')}" if as_options else name
-        return SettingsError(f"{where}: {setting} {value!r} is not {expected}")
-
+def check_timezone(timezone: object, origin: str) -> str:
+    """An IANA timezone name, else a :class:`SettingsError` naming ``origin``."""
     try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise fail("timezone", timezone, "a timezone name like Europe/Lisbon") from None
-    if not (isinstance(currency, str) and currency.isupper() and is_currency(currency)):
-        raise fail("currency", currency, "an ISO 4217 currency code like EUR or BRL")
-    try:
-        Locale.parse(locale)
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise fail("locale", locale, "a locale like pt_BR") from None
-    if not isinstance(start_date, date):
-        raise fail("start_date", start_date, "a date like 2018-01-01")
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"{origin}: timezone {timezone!r} is not a timezone name like Europe/Lisbon"
+        ) from None
+    return str(timezone)
+
+
+def validated(company: Company) -> Company:
+    """``company`` with its currency and locale in the form settings reads (EUR, pt_BR), or
+    a :class:`SettingsError` naming the option that is not a timezone, an ISO 4217 code or a
+    locale (the same checks :func:`opspulse.settings.load` makes of the company file)."""
+    from dataclasses import replace
+
+    return replace(
+        company,
+        timezone=check_timezone(company.timezone, "opspulse init --timezone"),
+        currency=settings_mod._currency(company.currency, "opspulse init --currency"),
+        locale=settings_mod._locale(company.locale, "opspulse init --locale"),
+    )
 
 
 def _toml_str(value: str) -> str:
@@ -245,15 +235,13 @@ def init(
     from opspulse.airflow_env import airflow_env, smtp_connection_from_env
     from opspulse.nightly import DUCKDB_POOL
 
-    validate_company(
-        company.timezone,
-        company.currency,
-        company.locale,
-        company.start_date or date(2000, 1, 1),
-        "opspulse init",
-        as_options=True,
-    )
+    company = validated(company)
     env = dict(os.environ if env is None else env)
+    if not env.get("OPSPULSE_HOME"):
+        raise SettingsError(
+            "opspulse init: set OPSPULSE_HOME to the company's own folder first (without it "
+            "the home is the repository's var/, the demo company's)"
+        )
     home = settings_mod.load(env).home
     for name in HOME_DIRS:
         (home / name).mkdir(parents=True, exist_ok=True)
@@ -267,9 +255,9 @@ def init(
     else:
         _write_once(cfg.company_file, company_toml(company, cfg.landing_dir), report)
     _write_once(cfg.recipients_file, recipients_toml(), report)
-    _write_once(cfg.targets_file, TARGETS_HEADER, report)
+    _write_once(cfg.targets_file, ",".join(targets.HEADER) + "\n", report)
     cfg = settings_mod.load(env)
-    check_company(cfg)
+    check_company(cfg, env)
 
     connection, report.connection_source = smtp_connection_from_env(cfg, env)
     progress("setting up Airflow's metadata database, the pool and the SMTP connection")
@@ -280,10 +268,16 @@ def init(
     return report
 
 
-def check_company(cfg: settings_mod.Settings) -> None:
-    """The company file's settings are usable (the error names the file and the setting)."""
-    where = str(cfg.company_file) if cfg.company_file.exists() else "settings"
-    validate_company(cfg.timezone, cfg.currency, cfg.locale, cfg.start_date, where)
+def check_company(cfg: settings_mod.Settings, env: Mapping[str, str] | None = None) -> None:
+    """The company's timezone exists (:func:`opspulse.settings.load` has checked its currency,
+    locale and start date); the error names the variable or the file and the setting."""
+    env = os.environ if env is None else env
+    origin = (
+        "OPSPULSE_TIMEZONE"
+        if env.get("OPSPULSE_TIMEZONE")
+        else f"{cfg.company_file} [company] timezone"
+    )
+    check_timezone(cfg.timezone, origin)
 
 
 def _airflow_db(cfg: settings_mod.Settings, env: Mapping[str, str]) -> Path | None:
@@ -327,7 +321,7 @@ def check_ready(cfg: settings_mod.Settings, env: Mapping[str, str] | None = None
             )
     if not cfg.company_file.is_file():
         raise HomeNotReady(f"no company settings ({cfg.company_file}); {first}")
-    check_company(cfg)
+    check_company(cfg, env)
     warnings = []
     if cfg.recipients_file.is_file() and "example.invalid" in cfg.recipients_file.read_text():
         warnings.append(

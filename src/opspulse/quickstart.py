@@ -77,7 +77,7 @@ def ensure_airflow(cfg: settings_mod.Settings, env: dict[str, str], smtp_port: i
 
     say(f"Airflow's metadata database, pool and SMTP connection in {cfg.airflow_home}")
     done = airflow_setup.ensure(
-        cfg, env, pool=DUCKDB_POOL, connection=smtp_connection_uri(port=smtp_port)
+        cfg, env, pool=DUCKDB_POOL, connection=smtp_connection_uri(port=smtp_port), upgrade=False
     )
     say(f"  database {done.database}, pool {done.pool}, connection {done.connection}")
 
