@@ -93,12 +93,6 @@ def first_landing_day(landing_dir: Path) -> date | None:
     return min(days, default=None)
 
 
-def _cadence(source: str) -> str:
-    # The contract states each source's cadence once it has one; until then every source
-    # with a folder is delivered daily.
-    return getattr(contracts.get(source), "cadence", "daily")
-
-
 def company_toml(company: Company, landing_dir: Path) -> str:
     start = company.start_date or first_landing_day(landing_dir) or date(2000, 1, 1)
     present = landing_sources(landing_dir)
@@ -125,7 +119,7 @@ def company_toml(company: Company, landing_dir: Path) -> str:
     ]
     if present:
         lines += ["# Filled in from the landing folders present when `opspulse init` ran.", ""]
-        lines += ["[sources]"] + [f'{s} = "{_cadence(s)}"' for s in present]
+        lines += ["[sources]"] + [f'{s} = "{contracts.get(s).cadence}"' for s in present]
         others = [s.name for s in contracts.SOURCES if s.name not in present]
         if others:
             lines.append("# Not delivered (no landing folder): " + ", ".join(others))
