@@ -233,7 +233,7 @@ def init(
     env = dict(os.environ if env is None else env)
     if not env.get("OPSPULSE_HOME"):
         raise SettingsError(
-            "opspulse init: set OPSPULSE_HOME to the company's own folder first (without it "
+            "set OPSPULSE_HOME to the company's own folder first (without it "
             "the home is the repository's var/, the demo company's)"
         )
     home = settings_mod.load(env).home
