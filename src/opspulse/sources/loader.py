@@ -453,8 +453,11 @@ class Loader:
         with connect(self.settings.build_db, settings=self.settings) as con:
             con.execute("set preserve_insertion_order = true")  # line numbers of rejects
             con.execute(OPS_DDL)
-            for source in wanted:
+            # Every contract source has its (maybe empty) raw table, so the shared staging
+            # views and facts build for a company that does not deliver it.
+            for source in contracts.SOURCES:
                 ensure_raw_table(con, source)
+            for source in wanted:
                 candidates = fixed_days or landing_days(self.settings.landing_dir, source, until)
                 loaded_before = dict(
                     con.execute(
