@@ -105,7 +105,7 @@ def _ordered(larger: str, smaller: str, rule: str):
 
 
 class Usual(NamedTuple):
-    """A column whose values above a threshold are real but unusual: a warning."""
+    """A column whose values above (or below) a threshold are real but unusual: a warning."""
 
     column: str
     threshold: str
@@ -113,15 +113,16 @@ class Usual(NamedTuple):
     rule: str
     per_unit: float = 1.0
     """Column units per threshold unit (24 for a column in hours and a threshold in days)."""
+    below: bool = False
+    """The threshold is a floor (values below it are unusual), not a ceiling."""
 
 
 def _unusual(usual: Usual, limits: Thresholds) -> Expectation:
     limit = limits[usual.threshold]
     rule = f"{usual.rule} (threshold {usual.threshold} = {limit:g})"
+    bound = {"min_value" if usual.below else "max_value": limit * usual.per_unit}
     return gxe.ExpectColumnValuesToBeBetween(
-        column=usual.column,
-        max_value=limit * usual.per_unit,
-        meta={**warning(rule), "threshold": usual.threshold},
+        column=usual.column, **bound, meta={**warning(rule), "threshold": usual.threshold}
     )
 
 

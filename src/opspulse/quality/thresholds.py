@@ -75,6 +75,12 @@ class Thresholds:
         "× our price",
         "A competitor's average price index above this is unusual.",
     )
+    min_pct_gross_margin: float = _threshold(
+        -10.0,
+        "fraction of revenue",
+        "A daily gross margin below this is unusual (a day of tiny revenue and normal "
+        "shipments, whose COGS falls on the ship day).",
+    )
     max_target_attainment: float = _threshold(
         100.0,
         "× target",

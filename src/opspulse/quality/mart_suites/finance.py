@@ -11,7 +11,7 @@ fails, and a real mismatch still withholds the reports one night later.
 import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
-from opspulse.quality.suites import MartSpec, critical, warning
+from opspulse.quality.suites import MartSpec, Usual, critical, warning
 from opspulse.quality.thresholds import Thresholds
 
 DAILY = "marts.rpt_finance__daily"
@@ -93,7 +93,10 @@ MARTS = (
         ),
         money=("cogs", "opex", "operating_cost_per_order", "cash_collected", "refunds_paid"),
         counts=("valid_orders",),
-        bounded={"pct_gross_margin": (-10, 1, "a gross margin is at most 100 % of revenue")},
+        bounded={"pct_gross_margin": (None, 1, "a gross margin is at most 100 % of revenue")},
+        usual=(
+            Usual("pct_gross_margin", "min_pct_gross_margin", "gross margin is unusual", below=True),
+        ),
         no_attainment=frozenset(
             {"pct_gross_margin", "operating_cost_per_order", "reconciliation_difference"}
         ),
