@@ -95,7 +95,9 @@ MARTS = (
         counts=("valid_orders",),
         bounded={"pct_gross_margin": (None, 1, "a gross margin is at most 100 % of revenue")},
         usual=(
-            Usual("pct_gross_margin", "min_pct_gross_margin", "gross margin is unusual", below=True),
+            Usual(
+                "pct_gross_margin", "min_pct_gross_margin", "gross margin is unusual", below=True
+            ),
         ),
         no_attainment=frozenset(
             {"pct_gross_margin", "operating_cost_per_order", "reconciliation_difference"}
