@@ -46,7 +46,7 @@ import great_expectations.expectations as gxe
 from great_expectations.core import ExpectationSuite
 from great_expectations.expectations import Expectation
 
-from opspulse.quality.thresholds import DEFAULTS, Thresholds, for_company
+from opspulse.quality.thresholds import DEFAULTS, THRESHOLDS, Thresholds, for_company
 from opspulse.sources import contracts
 
 Layer = Literal["raw", "marts"]
@@ -57,6 +57,7 @@ LANDING_COLUMNS = ("_ds", "_file", "_loaded_at")
 
 ANOMALY_ABS_TOLERANCE = 1e-9
 """A flat history has a standard deviation of 0: float rounding alone must not warn."""
+THRESHOLD_UNITS = {f.name: f.metadata["unit"] for f in THRESHOLDS}
 SHARE_TOLERANCE = 1e-6
 """Shares that must add up to 1 may differ from it by float rounding only."""
 
@@ -119,7 +120,9 @@ class Usual(NamedTuple):
 
 def _unusual(usual: Usual, limits: Thresholds) -> Expectation:
     limit = limits[usual.threshold]
-    rule = f"{usual.rule} (threshold {usual.threshold} = {limit:g})"
+    unit = THRESHOLD_UNITS[usual.threshold]
+    side = "below" if usual.below else "above"
+    rule = f"{usual.rule} {side} {usual.threshold} ({limit:g} {unit})"
     bound = {"min_value" if usual.below else "max_value": limit * usual.per_unit}
     return gxe.ExpectColumnValuesToBeBetween(
         column=usual.column, **bound, meta={**warning(rule), "threshold": usual.threshold}
@@ -179,9 +182,7 @@ RAW_ORDERED_PAIRS: Mapping[str, tuple[Ordered, ...]] = {
 """Per-source timestamps that follow each other; rows with a NULL in either are skipped."""
 
 RAW_USUAL: Mapping[str, tuple[Usual, ...]] = {
-    "order_items": (
-        Usual("quantity", "max_units_per_line", "order lines of more units are unusual"),
-    ),
+    "order_items": (Usual("quantity", "max_units_per_line", "order line quantities are unusual"),),
 }
 """Per-source values that are real but unusual above a company threshold (warnings)."""
 

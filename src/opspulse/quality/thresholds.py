@@ -225,3 +225,7 @@ def markdown_page() -> str:
         "each day is reconciled critically on the night it becomes that many days old (it "
         "is recomputed then, within the lookback window).\n"
     )
+
+
+if __name__ == "__main__":  # python -m opspulse.quality.thresholds > docs/thresholds.md
+    print(markdown_page(), end="")
