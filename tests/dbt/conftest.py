@@ -77,7 +77,7 @@ WORLD: dict[str, list[dict]] = {
         ("o2",    "c2",       "cancelled", "app",         "s2",      "0.00",         None,                  "11-01 12:00", None,          None,          "11-01 13:00", "11-01 13:00", "11-01"),
         # o3: placed 23:30 UTC on 11-02, i.e. 00:30 on 11-03 in Berlin
         ("o3",    "c1",       "placed",    "marketplace", None,      "2.00",         None,                  "11-02 23:30", None,          None,          None,          "11-02 23:30", "11-03"),
-        # o4: unavailable, neither valid nor cancelled
+        # o4: unavailable: not valid, so it counts as cancelled (KPIS.md conventions)
         ("o4",    "c3",       "unavailable", "web",       "s4",      "0.00",         None,                  "11-03 09:00", None,          None,          None,          "11-03 09:30", "11-03"),
         # 11-04 has no orders at all
         ("o5",    "c3",       "placed",    "web",         "s5",      "1.00",         None,                  "11-05 10:00", None,          None,          None,          "11-05 10:00", "11-05"),

@@ -222,8 +222,9 @@ def test_ecommerce_daily_values(built):
             net_sales=D("16.00"),
             placed_orders=2,
             valid_orders=1,
-            cancelled_orders=0,
-            pct_cancelled=0.0,
+            # o4 is unavailable: valid + cancelled = placed
+            cancelled_orders=1,
+            pct_cancelled=0.5,
             avg_order_value=16.0,
             items_per_order=3.0,
             sessions_with_cart=1,

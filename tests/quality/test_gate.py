@@ -99,7 +99,8 @@ MART_BAD_DAYS = {
     "ratio above one": (
         "rpt_ecommerce__daily",
         [f"update {RPT_ECOMMERCE} set pct_cancelled = 1.2 where report_date = '{{ds}}'"],
-        {(BETWEEN, "pct_cancelled"): 1},
+        # and no longer cancelled_orders / placed_orders
+        {(BETWEEN, "pct_cancelled"): 1, (ROWS, "cancelled_orders"): 1},
     ),
     "reconciliation off by 10": (
         "rpt_ecommerce__daily",
@@ -109,8 +110,13 @@ MART_BAD_DAYS = {
     "more valid than placed orders": (
         "rpt_ecommerce__daily",
         [f"update {RPT_ECOMMERCE} set valid_orders = 13 where report_date = '{{ds}}'"],
-        # valid_orders was 10 on every earlier day: also an anomaly (a warning)
-        {(PAIR, "placed_orders,valid_orders"): 1, (ROWS, "valid_orders"): 1},
+        # valid_orders was 10 on every earlier day: also an anomaly (a warning); and valid +
+        # cancelled orders no longer add up to placed orders
+        {
+            (PAIR, "placed_orders,valid_orders"): 1,
+            (ROWS, "valid_orders"): 1,
+            (ROWS, "cancelled_orders"): 1,
+        },
     ),
     "two rows for the day": (
         "rpt_ecommerce__daily",

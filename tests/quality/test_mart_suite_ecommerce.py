@@ -52,3 +52,37 @@ def test_negative_amount_fails(payment_mix, ds) -> None:
     path = payment_mix(f"update {MIX} set payment_amount = -1 where payment_method = 'paypal'")
     report = audit("marts", db_path=path, ds=ds, run_id="bad", tables=[MART])
     assert _failed(report) == {(BETWEEN, "payment_amount"): 1}, report.summary()
+
+
+DAILY = "rpt_ecommerce__daily"
+
+
+def test_clean_daily_row_passes(marts_db, ds) -> None:
+    report = audit("marts", db_path=marts_db(), ds=ds, run_id="clean", tables=[DAILY])
+    assert report.failures == [], report.summary()
+
+
+@pytest.mark.parametrize(
+    "defect",
+    [
+        # 12 placed, 10 valid, 1 cancelled and 1 unavailable: the old count left out the latter
+        "cancelled_orders = 1, pct_cancelled = 1 / 12",
+        "pct_cancelled = 0.5",
+        "pct_cancelled = null",
+    ],
+)
+def test_cancellations_that_do_not_add_up_to_placed_orders_fail(marts_db, ds, defect) -> None:
+    path = marts_db(sql=[f"update marts.{DAILY} set {defect} where report_date = date '{ds}'"])
+    report = audit("marts", db_path=path, ds=ds, run_id="bad", tables=[DAILY])
+    assert not report.passed
+    assert (ROWS, "cancelled_orders") in {
+        (f.expectation, f.column) for f in report.critical_failures
+    }, report.summary()
+
+
+def test_a_day_without_payments_has_an_empty_mix_and_warns(payment_mix, ds) -> None:
+    report = audit(
+        "marts", db_path=payment_mix(f"delete from {MIX}"), ds=ds, run_id="odd", tables=[MART]
+    )
+    assert report.passed, report.summary()
+    assert _failed(report) == {("expect_table_row_count_to_be_between", None): None}

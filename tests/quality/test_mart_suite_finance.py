@@ -7,6 +7,7 @@ compare with) into a tiny build database and audits it with the real gate.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -128,18 +129,30 @@ def _with_trends(mart: str, row: Mapping[str, object]) -> dict[str, object]:
 
 
 def _write_mart(
-    tmp_path: Path, ds, mart: str, rows: tuple[Mapping[str, object], ...], **changes
+    tmp_path: Path,
+    ds,
+    mart: str,
+    rows: tuple[Mapping[str, object], ...],
+    *,
+    earlier: tuple[Mapping[str, object], ...] = (),
+    **changes,
 ) -> Path:
+    """The mart's rows of ``ds`` (with ``changes``), after ``earlier`` days' rows (the
+    first of them the day before ``ds``)."""
     path = tmp_path / "build.duckdb"
-    rows = tuple(_with_trends(mart, row | changes) for row in rows)
-    columns = list(rows[0])
+    days = [
+        (ds - timedelta(days=len(earlier) - i), _with_trends(mart, row))
+        for i, row in enumerate(earlier)
+    ]
+    days += [(ds, _with_trends(mart, row | changes)) for row in rows]
+    columns = list(days[0][1])
     with duckdb.connect(str(path)) as connection:
         connection.execute("create schema if not exists marts")
         selects = " union all ".join(
-            f"select date '{ds}' as report_date, " + ", ".join(f"? as {c}" for c in columns)
-            for _ in rows
+            f"select date '{day}' as report_date, " + ", ".join(f"? as {c}" for c in columns)
+            for day, _ in days
         )
-        params = [row[c] for row in rows for c in columns]
+        params = [row[c] for _, row in days for c in columns]
         connection.execute(f"create table marts.{mart} as {selects}", params)
     return path
 
@@ -171,24 +184,6 @@ def test_reconciliation_within_half_a_percent_passes(tmp_path, ds) -> None:
 
 # case: (mart, column changes of the good rows, {(expectation, column): unexpected count})
 BAD_DAYS = {
-    "ledger_revenue_off_by_more_than_half_a_percent": (
-        "rpt_finance__daily",
-        {
-            "ledger_order_revenue": 2011.0,
-            "reconciliation_difference": 11.0,
-            "pct_reconciliation_difference": 0.0055,
-        },
-        {(ROWS, "reconciliation_difference"): 1},
-    ),
-    "ledger_revenue_short": (
-        "rpt_finance__daily",
-        {
-            "ledger_order_revenue": 1900.0,
-            "reconciliation_difference": -100.0,
-            "pct_reconciliation_difference": -0.05,
-        },
-        {(ROWS, "reconciliation_difference"): 1},
-    ),
     "gross_margin_not_revenue_minus_cogs": (
         "rpt_finance__daily",
         {"gross_margin": 500.0},
@@ -248,3 +243,81 @@ def test_missing_day_is_critical(tmp_path, ds) -> None:
     report = audit("marts", db_path=path, ds=ds, run_id="gap", tables=["rpt_privacy__daily"])
     assert not report.passed
     assert ("expect_table_row_count_to_equal", None) in _failed(report)
+
+
+# The ledger of the newest day is still settling (thresholds.ledger_settlement_lag_days, 1 by
+# default): the demo's newest day once differed by 0.96 % because orders accepted that day and
+# found unavailable the next morning were never charged.
+LEDGER_MISMATCHES = {
+    "newest_day_still_settling_0.96pct": {
+        "ledger_order_revenue": 1980.8,
+        "reconciliation_difference": -19.2,
+        "pct_reconciliation_difference": -0.0096,
+    },
+    "off_by_more_than_half_a_percent": {
+        "ledger_order_revenue": 2011.0,
+        "reconciliation_difference": 11.0,
+        "pct_reconciliation_difference": 0.0055,
+    },
+    "ledger_revenue_short": {
+        "ledger_order_revenue": 1900.0,
+        "reconciliation_difference": -100.0,
+        "pct_reconciliation_difference": -0.05,
+    },
+}
+LEDGER = (ROWS, "reconciliation_difference")
+
+
+def _audit_finance(path: Path, ds):
+    return audit("marts", db_path=path, ds=ds, run_id="ledger", tables=["rpt_finance__daily"])
+
+
+@pytest.mark.parametrize("case", list(LEDGER_MISMATCHES))
+def test_ledger_mismatch_on_the_newest_day_is_a_warning(tmp_path, ds, case: str) -> None:
+    path = _write_mart(
+        tmp_path, ds, "rpt_finance__daily", (FINANCE_DAY,), earlier=(FINANCE_DAY,),
+        **LEDGER_MISMATCHES[case],
+    )  # fmt: skip
+    report = _audit_finance(path, ds)
+    assert report.passed, report.summary()
+    (failure,) = report.failures
+    assert (failure.expectation, failure.column, failure.unexpected_count) == (*LEDGER, 1)
+    assert failure.severity == "warning"
+    assert "still settling" in failure.rule
+
+
+@pytest.mark.parametrize("case", list(LEDGER_MISMATCHES))
+def test_ledger_mismatch_on_a_settled_day_is_critical(tmp_path, ds, case: str) -> None:
+    """The day before the audited day has settled: its mismatch withholds the run."""
+    bad_yesterday = FINANCE_DAY | LEDGER_MISMATCHES[case]
+    path = _write_mart(tmp_path, ds, "rpt_finance__daily", (FINANCE_DAY,), earlier=(bad_yesterday,))
+    report = _audit_finance(path, ds)
+    assert not report.passed
+    (failure,) = report.critical_failures
+    assert (failure.expectation, failure.column, failure.unexpected_count) == (*LEDGER, 1)
+    assert "(settled)" in failure.rule
+    assert [f for f in report.failures if f.severity == "warning"] == []
+
+
+def test_a_clean_settled_day_and_a_clean_newest_day_pass(tmp_path, ds) -> None:
+    path = _write_mart(tmp_path, ds, "rpt_finance__daily", (FINANCE_DAY,), earlier=(FINANCE_DAY,))
+    assert _audit_finance(path, ds).failures == []
+
+
+def test_a_company_without_settlement_lag_checks_the_newest_day_critically(
+    tmp_path, ds, monkeypatch
+) -> None:
+    """``[thresholds]`` of the company file changes the outcome of the same check."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "company.toml").write_text("[thresholds]\nledger_settlement_lag_days = 0\n")
+    monkeypatch.setenv("OPSPULSE_CONFIG_DIR", str(config))
+    path = _write_mart(
+        tmp_path, ds, "rpt_finance__daily", (FINANCE_DAY,), earlier=(FINANCE_DAY,),
+        **LEDGER_MISMATCHES["newest_day_still_settling_0.96pct"],
+    )  # fmt: skip
+    report = _audit_finance(path, ds)
+    assert not report.passed
+    (failure,) = report.critical_failures
+    assert (failure.expectation, failure.column) == LEDGER
+    assert "the audited day (settled)" in failure.rule

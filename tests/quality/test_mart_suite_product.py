@@ -192,11 +192,11 @@ BAD_DAYS = {
         "update marts.rpt_product__daily set net_sales = net_sales + 10 where report_date = '{ds}'",
         (ROWS, "net_sales"),
     ),
-    "new products sold more than received": (
+    "negative sell-through": (
         "rpt_product__daily",
-        "update marts.rpt_product__daily set new_product_units_sold = 201 "
+        "update marts.rpt_product__daily set pct_new_product_sell_through = -0.5 "
         "where report_date = '{ds}'",
-        (PAIR, "new_product_units_received,new_product_units_sold"),
+        (BETWEEN, "pct_new_product_sell_through"),
     ),
     "category net sales off by 10": (
         "rpt_product__by_category",
@@ -300,3 +300,84 @@ def test_bad_day_fails_the_planted_expectation(role_marts_db, case: str) -> None
 
 def test_every_mart_of_the_roles_has_a_bad_day() -> None:
     assert {mart for mart, _, _ in BAD_DAYS.values()} == set(MARTS)
+
+
+# case: (mart, SQL making the audited day unusual but real, the warnings it must raise)
+UNUSUAL_DAYS = {
+    "new products sold more than received": (
+        "rpt_product__daily",
+        "update marts.rpt_product__daily set new_product_units_sold = 201, "
+        "pct_new_product_sell_through = 201 / 200 where report_date = '{ds}'",
+        {(ROWS, "new_product_units_sold")},
+    ),
+    "new products sold without purchase orders": (
+        "rpt_product__daily",
+        "update marts.rpt_product__daily set new_product_units_received = 0, "
+        "pct_new_product_sell_through = null where report_date = '{ds}'",
+        set(),
+    ),
+    "a day without reviews": (
+        "rpt_product__daily",
+        "update marts.rpt_product__daily set review_count = 0, avg_rating = null "
+        "where report_date = '{ds}'",
+        set(),
+    ),
+    "a day without sales has no top products": (
+        "rpt_product__top_products",
+        "delete from marts.rpt_product__top_products where report_date = '{ds}'",
+        {(ROW_COUNT_AT_LEAST, None)},
+    ),
+    "a parcel delivered after 200 days": (
+        "rpt_process__daily",
+        [
+            "alter table marts.rpt_process__daily alter p90_ship_to_deliver_hours type double",
+            "update marts.rpt_process__daily set p90_ship_to_deliver_hours = 200 * 24 where report_date = '{ds}'",
+        ],
+        {(BETWEEN, "p90_ship_to_deliver_hours")},
+    ),
+    "an order shipped after 100 days": (
+        "rpt_process__daily",
+        [
+            "alter table marts.rpt_process__daily alter p90_order_to_ship_hours type double",
+            "update marts.rpt_process__daily set p90_order_to_ship_hours = 100 * 24 where report_date = '{ds}'",
+        ],
+        # also far from its trailing mean: a headline KPI
+        {(BETWEEN, "p90_order_to_ship_hours"), (ROWS, "p90_order_to_ship_hours")},
+    ),
+    "a ticket resolved after 100 days": (
+        "rpt_service__daily",
+        [
+            "alter table marts.rpt_service__daily alter p90_resolution_hours type double",
+            "update marts.rpt_service__daily set p90_resolution_hours = 100 * 24 where report_date = '{ds}'",
+        ],
+        {(BETWEEN, "p90_resolution_hours")},
+    ),
+}
+
+
+def _warnings(report) -> set[tuple[str, str | None]]:
+    return {(f.expectation, f.column) for f in report.failures if f.severity == "warning"}
+
+
+@pytest.mark.parametrize("case", list(UNUSUAL_DAYS))
+def test_unusual_day_warns_and_publishes(role_marts_db, case: str) -> None:
+    mart, statements, expected = UNUSUAL_DAYS[case]
+    statements = [statements] if isinstance(statements, str) else statements
+    report = audit("marts", db_path=role_marts_db(statements), ds=DS, run_id="odd", tables=[mart])
+    assert report.passed, report.summary()
+    assert _warnings(report) == expected, report.summary()
+    for failure in report.failures:
+        if failure.expectation == ROWS:
+            assert failure.observed, "a warning shows the row"
+
+
+def test_a_company_threshold_turns_the_warning_off(role_marts_db, tmp_path, monkeypatch) -> None:
+    """``max_ship_to_deliver_days = 240`` in the company file: a 200-day parcel is usual."""
+    mart, statements, _ = UNUSUAL_DAYS["a parcel delivered after 200 days"]
+    db_path = role_marts_db(statements)
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "company.toml").write_text("[thresholds]\nmax_ship_to_deliver_days = 240\n")
+    monkeypatch.setenv("OPSPULSE_CONFIG_DIR", str(config))
+    report = audit("marts", db_path=db_path, ds=DS, run_id="odd", tables=[mart])
+    assert report.failures == [], report.summary()

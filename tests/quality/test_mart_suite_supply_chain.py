@@ -165,10 +165,15 @@ BAD_DAYS = {
         [f"update marts.{SUPPLIERS} set overdue_purchase_orders = 4 where supplier_id = 'SUP-1'"],
         {(PAIR, "open_purchase_orders,overdue_purchase_orders"): 1},
     ),
-    "no supplier rows for the day": (
-        SUPPLIERS,
-        [f"delete from marts.{SUPPLIERS}"],
-        {(ROW_COUNT, None): None},
+    "shipping cost NULL instead of a sum": (
+        DAILY,
+        [f"update marts.{DAILY} set shipping_cost = null where report_date = '{{ds}}'"],
+        {(ROWS, "shipping_cost"): 1},
+    ),
+    "shipping cost on a day without shipments": (
+        DAILY,
+        ["delete from marts.fct_shipments"],
+        {(ROWS, "shipping_cost"): 1},
     ),
     "competitor in-stock rate above one": (
         COMPETITORS,
@@ -185,3 +190,49 @@ def test_bad_supply_chain_day_fails_exactly(supply_chain_db, ds, case: str) -> N
     report = audit("marts", db_path=path, ds=ds, run_id="bad", tables=[mart])
     assert _failed(report) == expected, report.summary()
     assert not report.passed
+
+
+NO_SHIPMENTS = [
+    "delete from marts.fct_shipments",
+    f"update marts.{DAILY} set shipping_cost = 0, shipped_orders = 0, "
+    "logistics_cost_per_order = null where report_date = '{ds}'",
+]
+
+# case: (mart, SQL making a clean day unusual but real, {(expectation, column): count})
+UNUSUAL_DAYS = {
+    # the demo's warehouse is closed on Sundays: the sum over no parcels is 0 in the mart,
+    # and so it is on the facts' side (the check once compared 0.00 with NULL)
+    "a day without shipments": (DAILY, NO_SHIPMENTS, {}),
+    "a day without stock counts": (
+        DAILY,
+        [
+            "delete from marts.fct_inventory_daily",
+            f"update marts.{DAILY} set inventory_value = null, days_of_inventory = null, "
+            "inventory_turnover_annualised = null where report_date = '{ds}'",
+        ],
+        {},
+    ),
+    "a 400-day purchase-order lead time": (
+        DAILY,
+        [
+            f"alter table marts.{DAILY} alter avg_po_lead_time_days type double",
+            f"update marts.{DAILY} set avg_po_lead_time_days = 400 where report_date = '{{ds}}'",
+        ],
+        {(BETWEEN, "avg_po_lead_time_days"): 1},
+    ),
+    "no supplier rows for the day": (
+        SUPPLIERS,
+        [f"delete from marts.{SUPPLIERS}"],
+        {(ROW_COUNT, None): None},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(UNUSUAL_DAYS))
+def test_unusual_supply_chain_day_warns_and_publishes(supply_chain_db, ds, case: str) -> None:
+    mart, statements, expected = UNUSUAL_DAYS[case]
+    path = supply_chain_db(sql=[s.format(ds=ds) for s in statements])
+    report = audit("marts", db_path=path, ds=ds, run_id="odd", tables=[mart])
+    assert report.passed, report.summary()
+    assert _failed(report) == expected, report.summary()
+    assert all(f.severity == "warning" for f in report.failures)

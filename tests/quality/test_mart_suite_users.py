@@ -106,11 +106,6 @@ BAD_DAYS = {
             **{(PAIR, f"cohort_customers,month_{m}_customers"): 1 for m in (1, 2, 3, 6)},
         },
     ),
-    "no cohort for the day": (
-        "rpt_users__cohort_retention",
-        [f"delete from {COHORTS}"],
-        {(ROW_COUNT, None): None},
-    ),
     "segment lost": (
         "rpt_users__rfm_segments",
         [f"delete from {RFM} where segment = 'others'"],
@@ -143,3 +138,15 @@ def test_bad_day_fails_exactly(users_marts, ds, case: str) -> None:
     report = audit("marts", db_path=users_marts(*defects), ds=ds, run_id="bad", tables=[mart])
     assert _failed(report) == expected, report.summary()
     assert not report.passed
+
+
+def test_no_cohort_in_the_window_is_a_warning(users_marts, ds) -> None:
+    """A company whose newest customer cohort is older than the mart's 12 months has no
+    cohort rows: unusual, not wrong."""
+    db_path = users_marts(f"delete from {COHORTS}")
+    report = audit(
+        "marts", db_path=db_path, ds=ds, run_id="odd", tables=["rpt_users__cohort_retention"]
+    )
+    assert report.passed, report.summary()
+    assert _failed(report) == {(ROW_COUNT, None): None}
+    assert [f.severity for f in report.failures] == ["warning"]

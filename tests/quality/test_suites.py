@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from opspulse.quality import suites
+from opspulse.quality import suites, thresholds
 from opspulse.sources import contracts
 
 
@@ -228,9 +228,14 @@ def test_mart_anomaly_checks_are_warnings_on_headline_kpis() -> None:
             e.meta["column"]
             for e in suite.expectations
             if e.expectation_type == "unexpected_rows_expectation"
-            and e.meta["severity"] == "warning"
+            and "standard deviations of its trailing" in e.meta["rule"]
         ]
         assert anomalies == list(mart.headline)
+        assert all(
+            e.meta["severity"] == "warning"
+            for e in suite.expectations
+            if "standard deviations of its trailing" in e.meta["rule"]
+        )
 
 
 def test_per_source_extras_name_contract_columns() -> None:
@@ -248,3 +253,25 @@ def test_every_mart_an_email_reads_has_a_suite() -> None:
     specs = suites.mart_specs()
     missing = [m for role in ROLES.values() for m in role.marts if m.split(".", 1)[1] not in specs]
     assert not missing, f"marts read by an email without a quality suite: {missing}"
+
+
+DEFINITIONAL_BOUNDS = {None, -1, 0, 1, 5, 10, 20}
+"""Bounds a value cannot cross by definition: fractions, 1-5 ratings and scores, top-10 and
+top-20 ranks, a difference of two rates; anything else is a company threshold."""
+
+
+@pytest.mark.parametrize("spec", _all_specs(), ids=lambda s: s.name)
+def test_critical_ranges_hold_only_impossible_values(spec) -> None:
+    """An unusual value is a warning with a threshold; a critical range is a definition."""
+    for e in spec.suite.expectations:
+        if e.expectation_type != "expect_column_values_to_be_between":
+            continue
+        kwargs = e.configuration.kwargs
+        # a run-time parameter (the raw "not in the future" check) is not a business bound
+        bounds = {
+            b for b in (kwargs.get("min_value"), kwargs.get("max_value")) if not isinstance(b, dict)
+        }
+        if e.meta["severity"] == "critical":
+            assert bounds <= DEFINITIONAL_BOUNDS, (kwargs, e.meta["rule"])
+        else:
+            assert e.meta.get("threshold") in thresholds.NAMES, e.meta

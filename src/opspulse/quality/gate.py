@@ -122,7 +122,7 @@ def audit(
     *warning*; a missing report mart is a *critical* failure (there would be nothing to
     publish).
     """
-    from opspulse.quality import engine, suites
+    from opspulse.quality import engine, suites, thresholds
 
     if not run_id:
         raise ValueError("run_id must be a non-empty string")
@@ -130,8 +130,9 @@ def audit(
         raise ValueError("days applies to the raw layer only; marts are audited for ds")
     ds = _as_date(ds)
     audit_days = sorted({_as_date(d) for d in days}) if days else [ds]
-    specs = _select(suites.suite_specs(layer), tables)
-    parameters = suites.raw_parameters(audit_days) if layer == "raw" else {}
+    limits = thresholds.for_company()
+    specs = _select(suites.suite_specs(layer, limits), tables)
+    parameters = suites.raw_parameters(audit_days, limits) if layer == "raw" else {}
     result_format = "COMPLETE" if layer == "marts" else "SUMMARY"
 
     checks: list[CheckResult] = []

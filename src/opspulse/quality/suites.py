@@ -17,12 +17,21 @@ partitions loaded in this run. Each suite checks:
 - no timestamp lies after the end of the day after the latest batch day (one day of slack
   for the company timezone and exports taken after midnight);
 - the per-source ranges of :data:`RAW_RANGES` and :data:`RAW_ORDERED_PAIRS`;
+- the per-source unusual values of :data:`RAW_USUAL` (warning, threshold per company);
 - the batch is not empty (warning).
 
 **Mart suites** hold what dbt tests don't: exactly one row for the audited day, ratios in
 0..1, money and counts never negative, ordered pairs (valid <= placed orders), a
 reconciliation of e-commerce net sales with ``fct_orders`` and an anomaly check of each
 headline KPI against its trailing 28 days (warning). The batch is the audited day's row.
+
+**Criticals are defects, not surprises.** A critical expectation fails only on data that is
+wrong: a broken key, an impossible value (a negative count, a ratio above 1), a
+reconciliation that cannot hold. A real but unusual value (a 200-day delivery, an
+80,000-unit wholesale line, an empty breakdown on a quiet day) is a warning whose result
+shows the row. Every business threshold comes from :mod:`opspulse.quality.thresholds`
+(settable per company); every check is NULL-safe: a sum over no rows is 0 on both sides of
+a reconciliation, a NULL where the mart promises a number is a failure, never a silent pass.
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ import great_expectations.expectations as gxe
 from great_expectations.core import ExpectationSuite
 from great_expectations.expectations import Expectation
 
+from opspulse.quality.thresholds import DEFAULTS, THRESHOLDS, Thresholds, for_company
 from opspulse.sources import contracts
 
 Layer = Literal["raw", "marts"]
@@ -45,13 +55,11 @@ Severity = Literal["critical", "warning"]
 LANDING_COLUMNS = ("_ds", "_file", "_loaded_at")
 """Columns the loader adds to every ``raw.<source>`` table."""
 
-TIMESTAMP_SLACK_DAYS = 1
-ANOMALY_WINDOW_DAYS = 28
-ANOMALY_MIN_HISTORY_DAYS = 14
-ANOMALY_STDDEVS = 3
 ANOMALY_ABS_TOLERANCE = 1e-9
 """A flat history has a standard deviation of 0: float rounding alone must not warn."""
-RECONCILIATION_TOLERANCE = 0.01
+THRESHOLD_UNITS = {f.name: f.metadata["unit"] for f in THRESHOLDS}
+SHARE_TOLERANCE = 1e-6
+"""Shares that must add up to 1 may differ from it by float rounding only."""
 
 
 def critical(rule: str) -> dict[str, str]:
@@ -97,6 +105,30 @@ def _ordered(larger: str, smaller: str, rule: str):
     )
 
 
+class Usual(NamedTuple):
+    """A column whose values above (or below) a threshold are real but unusual: a warning."""
+
+    column: str
+    threshold: str
+    """A name of :class:`opspulse.quality.thresholds.Thresholds`."""
+    rule: str
+    per_unit: float = 1.0
+    """Column units per threshold unit (24 for a column in hours and a threshold in days)."""
+    below: bool = False
+    """The threshold is a floor (values below it are unusual), not a ceiling."""
+
+
+def _unusual(usual: Usual, limits: Thresholds) -> Expectation:
+    limit = limits[usual.threshold]
+    unit = THRESHOLD_UNITS[usual.threshold]
+    side = "below" if usual.below else "above"
+    rule = f"{usual.rule} {side} {usual.threshold} ({limit:g} {unit})"
+    bound = {"min_value" if usual.below else "max_value": limit * usual.per_unit}
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=usual.column, **bound, meta={**warning(rule), "threshold": usual.threshold}
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # Raw layer
 # ---------------------------------------------------------------------------------------
@@ -122,7 +154,7 @@ RAW_RANGES: Mapping[str, tuple[Range, ...]] = {
         Range("shipping_cost", 0, None, "shipping costs are never negative"),
     ),
     "order_items": (
-        Range("quantity", 1, 1000, "an order line sells 1 to 1000 units"),
+        Range("quantity", 1, None, "an order line sells at least 1 unit"),
         Range("unit_price", 0, None, "unit prices are never negative"),
     ),
     "payments": (Range("amount", 0, None, "payment amounts are positive", low_exclusive=True),),
@@ -148,6 +180,11 @@ RAW_ORDERED_PAIRS: Mapping[str, tuple[Ordered, ...]] = {
     ),
 }
 """Per-source timestamps that follow each other; rows with a NULL in either are skipped."""
+
+RAW_USUAL: Mapping[str, tuple[Usual, ...]] = {
+    "order_items": (Usual("quantity", "max_units_per_line", "order line quantities are unusual"),),
+}
+"""Per-source values that are real but unusual above a company threshold (warnings)."""
 
 
 def _unique_key(source: contracts.Source) -> Expectation:
@@ -175,7 +212,7 @@ def _matches(column: str, pattern: str) -> Expectation:
     )
 
 
-def build_raw_suite(source: contracts.Source) -> ExpectationSuite:
+def build_raw_suite(source: contracts.Source, limits: Thresholds = DEFAULTS) -> ExpectationSuite:
     # A source that changes rarely has no rows on most days: only a daily one warns.
     not_empty = (
         [
@@ -225,13 +262,14 @@ def build_raw_suite(source: contracts.Source) -> ExpectationSuite:
             for r in RAW_RANGES.get(source.name, ())
         ),
         *(_ordered(p.later, p.earlier, p.rule) for p in RAW_ORDERED_PAIRS.get(source.name, ())),
+        *(_unusual(u, limits) for u in RAW_USUAL.get(source.name, ())),
     ]
     return ExpectationSuite(name=f"raw.{source.name}", expectations=expectations)
 
 
-def raw_parameters(days: Sequence[date]) -> dict[str, Any]:
+def raw_parameters(days: Sequence[date], limits: Thresholds = DEFAULTS) -> dict[str, Any]:
     """Run-time values of the raw suites' ``$PARAMETER`` placeholders."""
-    end = max(days) + timedelta(days=1 + TIMESTAMP_SLACK_DAYS)
+    end = max(days) + timedelta(days=1 + limits.timestamp_slack_days)
     return {"latest_allowed_timestamp": datetime.combine(end, time.min)}
 
 
@@ -258,10 +296,16 @@ class MartSpec:
     grain: tuple[str, ...] = ()
     """Columns besides ``report_date`` that identify a row of a breakdown mart (empty for a
     ``rpt_<role>__daily`` mart, which must hold exactly one row for the audited day)."""
-    extras: tuple[Callable[[], Expectation], ...] = ()
-    """Factories of the mart's own expectations (reconciliations, cross-column rules)."""
-    min_rows: int = 1
-    """Breakdown marts: the fewest rows the audited day may have."""
+    usual: tuple[Usual, ...] = ()
+    """Columns that are real but unusual above a company threshold (warnings)."""
+    extras: tuple[Callable[[Thresholds], Expectation], ...] = ()
+    """Factories of the mart's own expectations (reconciliations, cross-column rules), given
+    the company's thresholds."""
+    min_rows: int = 0
+    """Breakdown marts: the rows the audited day has by definition whenever the role is
+    active (critical below; 0 where a quiet day has an empty breakdown)."""
+    usual_rows: int = 1
+    """Breakdown marts: fewer rows than this is unusual (a warning), not wrong."""
 
     @property
     def table(self) -> str:
@@ -284,7 +328,9 @@ class MartSpec:
         ]
 
 
-def _anomaly(mart: MartSpec, kpi: str) -> Expectation:
+def _anomaly(mart: MartSpec, kpi: str, limits: Thresholds) -> Expectation:
+    window = limits.anomaly_window_days
+    stddevs = limits.anomaly_stddevs
     query = f"""
 with day_row as (
     select report_date, {kpi} as kpi_value from {{batch}}
@@ -295,7 +341,7 @@ history_stats as (
         avg(history.{kpi}) as trailing_mean,
         stddev_samp(history.{kpi}) as trailing_stddev,
     from {mart.table} as history
-    where history.report_date >= (select min(report_date) from day_row) - {ANOMALY_WINDOW_DAYS}
+    where history.report_date >= (select min(report_date) from day_row) - {window}
       and history.report_date < (select min(report_date) from day_row)
 )
 select
@@ -304,37 +350,48 @@ select
     history_stats.trailing_mean,
     history_stats.trailing_stddev,
 from day_row, history_stats
-where history_stats.days_observed >= {ANOMALY_MIN_HISTORY_DAYS}
+where history_stats.days_observed >= {limits.anomaly_min_history_days}
   and abs(day_row.kpi_value - history_stats.trailing_mean)
       > greatest(
-          {ANOMALY_STDDEVS} * coalesce(history_stats.trailing_stddev, 0),
+          {stddevs:g} * coalesce(history_stats.trailing_stddev, 0),
           {ANOMALY_ABS_TOLERANCE} * greatest(1, abs(history_stats.trailing_mean))
       )
 """
-    rule = (
-        f"{kpi} within {ANOMALY_STDDEVS} standard deviations of its trailing "
-        f"{ANOMALY_WINDOW_DAYS}-day mean"
-    )
+    rule = f"{kpi} within {stddevs:g} standard deviations of its trailing {window}-day mean"
     return gxe.UnexpectedRowsExpectation(
         unexpected_rows_query=query, description=rule, meta={**warning(rule), "column": kpi}
     )
 
 
-def build_mart_suite(mart: MartSpec) -> ExpectationSuite:
+def _row_counts(mart: MartSpec) -> list[Expectation]:
+    if not mart.grain:
+        return [
+            gxe.ExpectTableRowCountToEqual(value=1, meta=critical("exactly one row for the day"))
+        ]
+    out: list[Expectation] = []
+    if mart.min_rows > 0:
+        out.append(
+            gxe.ExpectTableRowCountToBeBetween(
+                min_value=mart.min_rows,
+                meta=critical(f"at least {mart.min_rows} row(s) for the day, by definition"),
+            )
+        )
+    if mart.usual_rows > mart.min_rows:
+        out.append(
+            gxe.ExpectTableRowCountToBeBetween(
+                min_value=mart.usual_rows,
+                meta=warning(f"usually at least {mart.usual_rows} row(s) for the day"),
+            )
+        )
+    return out
+
+
+def build_mart_suite(mart: MartSpec, limits: Thresholds = DEFAULTS) -> ExpectationSuite:
     def column_rule(columns: Sequence[str], low: float, high: float | None, rule: str):
         return (_between(c, low, high, rule) for c in columns)
 
-    if mart.grain:
-        row_count = gxe.ExpectTableRowCountToBeBetween(
-            min_value=mart.min_rows,
-            meta=critical(f"at least {mart.min_rows} row(s) for the day"),
-        )
-    else:
-        row_count = gxe.ExpectTableRowCountToEqual(
-            value=1, meta=critical("exactly one row for the day")
-        )
     expectations: list[Expectation] = [
-        row_count,
+        *_row_counts(mart),
         *column_rule(mart.with_trends(mart.ratios), 0, 1, "ratios are fractions from 0 to 1"),
         *column_rule(mart.with_trends(mart.money), 0, None, "money amounts are never negative"),
         *column_rule(mart.with_trends(mart.counts), 0, None, "counts are never negative"),
@@ -345,8 +402,9 @@ def build_mart_suite(mart: MartSpec) -> ExpectationSuite:
             for expectation in column_rule(mart.with_trends([column]), low, high, rule)
         ),
         *(_ordered(larger, smaller, rule) for larger, smaller, rule in mart.ordered_pairs),
-        *(factory() for factory in mart.extras),
-        *(_anomaly(mart, kpi) for kpi in mart.headline),
+        *(_unusual(usual, limits) for usual in mart.usual),
+        *(factory(limits) for factory in mart.extras),
+        *(_anomaly(mart, kpi, limits) for kpi in mart.headline),
     ]
     return ExpectationSuite(name=f"marts.{mart.name}", expectations=expectations)
 
@@ -378,17 +436,22 @@ def mart_specs() -> dict[str, MartSpec]:
     return specs
 
 
+def suite_specs(layer: Layer, limits: Thresholds | None = None) -> dict[str, SuiteSpec]:
+    """Every suite of ``layer`` keyed by table name, with the company's thresholds (default:
+    read from its settings now); built once per process for each set of thresholds."""
+    if layer not in ("raw", "marts"):
+        raise ValueError(f"unknown layer {layer!r}; expected 'raw' or 'marts'")
+    return _suite_specs(layer, limits if limits is not None else for_company())
+
+
 @functools.cache
-def suite_specs(layer: Layer) -> dict[str, SuiteSpec]:
-    """Every suite of ``layer`` keyed by table name (built once per process)."""
+def _suite_specs(layer: Layer, limits: Thresholds) -> dict[str, SuiteSpec]:
     if layer == "raw":
         return {
-            s.name: SuiteSpec("raw", f"raw.{s.name}", "_ds", build_raw_suite(s))
+            s.name: SuiteSpec("raw", f"raw.{s.name}", "_ds", build_raw_suite(s, limits))
             for s in contracts.SOURCES
         }
-    if layer == "marts":
-        return {
-            m.name: SuiteSpec("marts", m.table, "report_date", build_mart_suite(m))
-            for m in mart_specs().values()
-        }
-    raise ValueError(f"unknown layer {layer!r}; expected 'raw' or 'marts'")
+    return {
+        m.name: SuiteSpec("marts", m.table, "report_date", build_mart_suite(m, limits))
+        for m in mart_specs().values()
+    }

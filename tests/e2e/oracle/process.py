@@ -39,6 +39,8 @@ def headline(world: Landing, day: date) -> dict[str, Any]:
     def in_backlog(order: dict[str, Any]) -> bool:
         if order["status"] == "unavailable" or order["ordered_at"].date() > day:
             return False
+        if order["status"] == "cancelled" and order["cancelled_at"] is None:
+            return False  # not valid, and no day it was valid until
         for left_at in (order["shipped_at"], order["cancelled_at"]):
             if left_at is not None and left_at.date() <= day:
                 return False

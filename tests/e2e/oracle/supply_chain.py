@@ -95,16 +95,14 @@ def _fill_rate(world: Landing, day: date) -> dict[str, Any]:
     for item in world.latest("order_items").values():
         units[item["order_id"]] += item["quantity"]
     placed = [o for o in world.latest("orders").values() if o["ordered_at"].date() == day]
+    ordered = sum(units[o["order_id"]] for o in placed if o["status"] != "cancelled")
     shipped = sum(units[o["order_id"]] for o in placed if o["shipped_at"] is not None)
-    unavailable = sum(
-        units[o["order_id"]]
-        for o in placed
-        if o["shipped_at"] is None and o["status"] == "unavailable"
-    )
+    unavailable = sum(units[o["order_id"]] for o in placed if o["status"] == "unavailable")
+    # an order still to ship counts as filled until it is found unavailable
     return {
-        "customer_units_ordered": shipped + unavailable,
+        "customer_units_ordered": ordered,
         "customer_units_shipped": shipped,
-        "pct_fill_rate": _ratio(shipped, shipped + unavailable),
+        "pct_fill_rate": _ratio(ordered - unavailable, ordered),
     }
 
 

@@ -60,7 +60,7 @@ orders_daily as (
         sum(net_sales) as net_sales,
         count(*) as placed_orders,
         count(*) filter (where is_valid) as valid_orders,
-        count(*) filter (where is_cancelled) as cancelled_orders,
+        count(*) filter (where not is_valid) as cancelled_orders,
         sum(units) filter (where is_valid) as valid_units
 
     from orders

@@ -89,13 +89,18 @@ delivered_daily as (
 
 unshipped_orders as (
 
-    {# valid at the end of a day: never unavailable, and not cancelled by then #}
+    {# valid at the end of a day: never unavailable, and not cancelled by then; a cancelled
+       order without a recorded cancellation day leaves the backlog the day it was placed,
+       i.e. is never in it (KPIS.md: the backlog holds valid orders only) #}
     select
         order_id,
         ordered_date,
         least(
             coalesce(shipped_date, date '9999-12-31'),
-            coalesce(cancelled_date, date '9999-12-31')
+            coalesce(
+                cancelled_date,
+                case when is_valid then date '9999-12-31' else ordered_date end
+            )
         ) as left_backlog_date
 
     from orders

@@ -95,17 +95,17 @@ inventory_daily as (
 
 ),
 
-{# fill rate: of the units on orders placed that day, those whose order shipped, over those
-   whose order shipped or was unavailable (customer cancellations and still open orders are
-   neither filled nor missed) #}
+{# fill rate: of the units customers ordered that day (their own cancellations left out), the
+   share not found unavailable; an order still to ship counts as filled until found
+   unavailable, which happens within hours, so the newest day (orders mostly ship tomorrow)
+   is not read off the few orders already resolved #}
 fill_daily as (
 
     select
         ordered_date as report_date,
-        sum(units) filter (
-            where shipped_date is not null or status = 'unavailable'
-        ) as customer_units_ordered,
-        sum(units) filter (where shipped_date is not null) as customer_units_shipped
+        sum(units) filter (where status != 'cancelled') as customer_units_ordered,
+        sum(units) filter (where shipped_date is not null) as customer_units_shipped,
+        sum(units) filter (where status = 'unavailable') as customer_units_unavailable
 
     from orders
     group by ordered_date
@@ -141,6 +141,7 @@ daily as (
         purchase_orders_received.avg_po_lead_time_days,
         coalesce(fill_daily.customer_units_ordered, 0) as customer_units_ordered,
         coalesce(fill_daily.customer_units_shipped, 0) as customer_units_shipped,
+        coalesce(fill_daily.customer_units_unavailable, 0) as customer_units_unavailable,
         coalesce(inventory_daily.active_products, 0) as active_products,
         coalesce(inventory_daily.stocked_out_products, 0) as stocked_out_products,
         inventory_daily.inventory_value,
@@ -184,7 +185,9 @@ kpis as (
         {{ safe_divide('inventory_value', 'avg_daily_cogs_30d') }} as days_of_inventory,
         {{ safe_divide('avg_daily_cogs_30d * 365', 'inventory_value') }}
             as inventory_turnover_annualised,
-        {{ safe_divide('customer_units_shipped', 'customer_units_ordered') }} as pct_fill_rate,
+        {{ safe_divide(
+            'customer_units_ordered - customer_units_unavailable', 'customer_units_ordered'
+        ) }} as pct_fill_rate,
         {{ safe_divide('shipping_cost', 'shipped_orders') }} as logistics_cost_per_order
 
     from cogs_averaged

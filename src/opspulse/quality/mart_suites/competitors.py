@@ -1,6 +1,6 @@
 """Competitor monitoring mart: price index ranges and subsets of observed products."""
 
-from opspulse.quality.suites import MartSpec
+from opspulse.quality.suites import MartSpec, Usual
 
 MARTS = (
     MartSpec(
@@ -9,7 +9,8 @@ MARTS = (
         grain=("competitor", "category"),
         ratios=("pct_competitor_in_stock",),
         counts=("observations", "products_observed", "products_over_10pct_more_expensive"),
-        bounded={"avg_price_index": (0, 10, "price indices run from 0 to 10")},
+        bounded={"avg_price_index": (0, None, "price indices are never negative")},
+        usual=(Usual("avg_price_index", "max_price_index", "price indices are unusual"),),
         ordered_pairs=(
             (
                 "observations",

@@ -4,9 +4,10 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
 from opspulse.quality.suites import MartSpec, critical
+from opspulse.quality.thresholds import Thresholds
 
 
-def views_reconciliation() -> Expectation:
+def views_reconciliation(limits: Thresholds) -> Expectation:
     query = """
 with day_row as (
     select report_date, views from {batch}
@@ -33,7 +34,7 @@ where coalesce(day_row.views, -1) <> coalesce(facts.fact_views, 0)
     )
 
 
-def top_content_adds_up() -> Expectation:
+def top_content_adds_up(limits: Thresholds) -> Expectation:
     query = """
 with rows_of_day as (
     select report_date, sum(views) as item_views, sum(assisted_orders) as item_orders
@@ -48,8 +49,8 @@ daily as (
 select rows_of_day.*, daily.views as daily_views, daily.assisted_orders as daily_orders,
 from rows_of_day
 left join daily on daily.report_date = rows_of_day.report_date
-where rows_of_day.item_views <> coalesce(daily.views, -1)
-   or rows_of_day.item_orders <> coalesce(daily.assisted_orders, -1)
+where rows_of_day.item_views is distinct from daily.views
+   or rows_of_day.item_orders is distinct from daily.assisted_orders
 """
     rule = "the items' views and assisted orders add up to the day's in rpt_content__daily"
     return gxe.UnexpectedRowsExpectation(
@@ -59,7 +60,7 @@ where rows_of_day.item_views <> coalesce(daily.views, -1)
     )
 
 
-def breakdown_adds_up() -> Expectation:
+def breakdown_adds_up(limits: Thresholds) -> Expectation:
     query = """
 with rows_of_day as (
     select report_date, dimension, sum(views) as breakdown_views,
@@ -75,8 +76,8 @@ daily as (
 select rows_of_day.*, daily.views as daily_views, daily.assisted_orders as daily_orders,
 from rows_of_day
 left join daily on daily.report_date = rows_of_day.report_date
-where rows_of_day.breakdown_views <> coalesce(daily.views, -1)
-   or rows_of_day.breakdown_orders <> coalesce(daily.assisted_orders, -1)
+where rows_of_day.breakdown_views is distinct from daily.views
+   or rows_of_day.breakdown_orders is distinct from daily.assisted_orders
 """
     rule = "each dimension's views and assisted orders add up to the day's in rpt_content__daily"
     return gxe.UnexpectedRowsExpectation(
@@ -122,7 +123,8 @@ MARTS = (
         name="rpt_content__by_type_topic",
         headline=(),
         grain=("dimension", "dimension_value"),
-        min_rows=2,
+        # a row per type and topic read that day: a day without reads has none
+        usual_rows=2,
         ratios=("pct_views",),
         money=("assisted_net_sales",),
         counts=("views", "avg_read_seconds", "assisted_orders"),

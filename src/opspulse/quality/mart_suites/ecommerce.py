@@ -3,10 +3,11 @@
 import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
-from opspulse.quality.suites import RECONCILIATION_TOLERANCE, MartSpec, critical
+from opspulse.quality.suites import SHARE_TOLERANCE, MartSpec, critical
+from opspulse.quality.thresholds import Thresholds
 
 
-def net_sales_reconciliation() -> Expectation:
+def net_sales_reconciliation(limits: Thresholds) -> Expectation:
     query = f"""
 with day_row as (
     select report_date, net_sales from {{batch}}
@@ -29,9 +30,13 @@ reconciled as (
     left join orders on orders.ordered_date = day_row.report_date
 )
 select * from reconciled
-where abs(coalesce(report_net_sales, 0) - orders_net_sales) > {RECONCILIATION_TOLERANCE}
+where report_net_sales is null
+   or abs(report_net_sales - orders_net_sales) > {limits.reconciliation_tolerance}
 """
-    rule = "net_sales equals the sum of net_sales of the day's valid orders in fct_orders"
+    rule = (
+        "net_sales equals the sum of net_sales of the day's valid orders in fct_orders "
+        "(0 on a day without any)"
+    )
     return gxe.UnexpectedRowsExpectation(
         unexpected_rows_query=query,
         description=rule,
@@ -39,11 +44,30 @@ where abs(coalesce(report_net_sales, 0) - orders_net_sales) > {RECONCILIATION_TO
     )
 
 
-def payment_shares_add_up() -> Expectation:
+def cancellations_add_up(limits: Thresholds) -> Expectation:
+    query = f"""
+select report_date, placed_orders, valid_orders, cancelled_orders, pct_cancelled
+from {{batch}}
+where placed_orders is distinct from valid_orders + cancelled_orders
+   or (pct_cancelled is null) <> (coalesce(placed_orders, 0) = 0)
+   or abs(pct_cancelled - cancelled_orders / nullif(placed_orders, 0)) > {SHARE_TOLERANCE}
+"""
+    rule = (
+        "valid orders + cancelled orders (cancelled or unavailable) = placed orders, and "
+        "pct_cancelled = cancelled_orders / placed_orders (NULL without orders)"
+    )
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=query,
+        description=rule,
+        meta={**critical(rule), "column": "cancelled_orders"},
+    )
+
+
+def payment_shares_add_up(limits: Thresholds) -> Expectation:
     query = f"""
 select report_date, sum(pct_payment_value) as total_share from {{batch}}
 group by report_date
-having sum(payment_amount) > 0 and abs(sum(pct_payment_value) - 1) > {RECONCILIATION_TOLERANCE}
+having sum(payment_amount) > 0 and abs(sum(pct_payment_value) - 1) > {SHARE_TOLERANCE}
 """
     rule = "the payment methods' shares of a day with charges add up to 1"
     return gxe.UnexpectedRowsExpectation(
@@ -80,7 +104,7 @@ MARTS = (
             ("gmv", "net_sales", "net sales never exceed GMV"),
         ),
         no_attainment=frozenset({"pct_cart_abandonment"}),
-        extras=(net_sales_reconciliation,),
+        extras=(net_sales_reconciliation, cancellations_add_up),
     ),
     MartSpec(
         name="rpt_ecommerce__payment_mix",

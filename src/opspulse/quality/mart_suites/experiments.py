@@ -4,9 +4,10 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
 from opspulse.quality.suites import MartSpec, critical
+from opspulse.quality.thresholds import Thresholds
 
 
-def verdict_follows_statistics() -> Expectation:
+def verdict_follows_statistics(limits: Thresholds) -> Expectation:
     query = """
 with expected as (
     select
@@ -33,7 +34,7 @@ where verdict is distinct from expected_verdict
     )
 
 
-def one_control_per_experiment() -> Expectation:
+def one_control_per_experiment(limits: Thresholds) -> Expectation:
     query = """
 select experiment_id, count(*) filter (where is_control) as controls,
 from {batch}
@@ -53,7 +54,8 @@ MARTS = (
         name="rpt_experiments__results",
         headline=(),
         grain=("experiment_id", "variant"),
-        min_rows=2,
+        # a control and a variant per running experiment; none may be running
+        usual_rows=2,
         ratios=("pct_conversion", "p_value", "srm_p_value", "planned_treatment_share"),
         counts=("visitors", "conversions", "srm_chi_square"),
         bounded={"lift_abs": (-1, 1, "a difference of two rates lies between -1 and 1")},

@@ -3,10 +3,11 @@
 import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
-from opspulse.quality.suites import RECONCILIATION_TOLERANCE, MartSpec, critical
+from opspulse.quality.suites import MartSpec, critical
+from opspulse.quality.thresholds import Thresholds
 
 
-def stream_gmv_reconciliation() -> Expectation:
+def stream_gmv_reconciliation(limits: Thresholds) -> Expectation:
     query = f"""
 with day_row as (
     select report_date, stream_gmv from {{batch}}
@@ -28,7 +29,8 @@ reconciled as (
     left join streams on streams.started_date = day_row.report_date
 )
 select * from reconciled
-where abs(coalesce(report_stream_gmv, 0) - streams_net_sales) > {RECONCILIATION_TOLERANCE}
+where report_stream_gmv is null
+   or abs(report_stream_gmv - streams_net_sales) > {limits.reconciliation_tolerance}
 """
     rule = "stream_gmv equals the attributed net sales of the day's streams in fct_livestreams"
     return gxe.UnexpectedRowsExpectation(
@@ -71,7 +73,8 @@ MARTS = (
         name="rpt_livestream__streams",
         headline=(),
         grain=("livestream_id",),
-        min_rows=0,
+        # a day without a stream has no rows
+        usual_rows=0,
         ratios=("pct_conversion",),
         money=("stream_gmv",),
         counts=("stream_hours", *_STREAM_COUNTS),

@@ -3,10 +3,11 @@
 import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
-from opspulse.quality.suites import RECONCILIATION_TOLERANCE, MartSpec, critical
+from opspulse.quality.suites import SHARE_TOLERANCE, MartSpec, critical
+from opspulse.quality.thresholds import Thresholds
 
 
-def _day_reconciliation(column: str, fact_sql: str, rule: str) -> Expectation:
+def _day_reconciliation(column: str, fact_sql: str, rule: str, tolerance: float) -> Expectation:
     query = f"""
 with day_row as (
     select report_date, {column} from {{batch}}
@@ -23,25 +24,26 @@ reconciled as (
     left join fact on fact.report_date = day_row.report_date
 )
 select * from reconciled
-where abs(coalesce(report_value, 0) - fact_value) > {RECONCILIATION_TOLERANCE}
+where report_value is null or abs(report_value - fact_value) > {tolerance}
 """
     return gxe.UnexpectedRowsExpectation(
         unexpected_rows_query=query, description=rule, meta={**critical(rule), "column": column}
     )
 
 
-def spend_reconciliation() -> Expectation:
+def spend_reconciliation(limits: Thresholds) -> Expectation:
     return _day_reconciliation(
         "spend",
         """select spend_date as report_date, sum(spend) as fact_value
     from marts.fct_ad_spend
     where spend_date in (select report_date from day_row)
     group by spend_date""",
-        "spend equals the sum of the day's ad spend in fct_ad_spend",
+        "spend equals the sum of the day's ad spend in fct_ad_spend (0 on a day without)",
+        limits.reconciliation_tolerance,
     )
 
 
-def conversions_reconciliation() -> Expectation:
+def conversions_reconciliation(limits: Thresholds) -> Expectation:
     return _day_reconciliation(
         "conversions",
         """select ordered_date as report_date, count(*) as fact_value
@@ -50,15 +52,16 @@ def conversions_reconciliation() -> Expectation:
       and ordered_date in (select report_date from day_row)
     group by ordered_date""",
         "conversions equal the day's valid orders naming a campaign in fct_orders",
+        0,
     )
 
 
-def spend_shares_add_up() -> Expectation:
-    query = """
+def spend_shares_add_up(limits: Thresholds) -> Expectation:
+    query = f"""
 select report_date, sum(pct_spend_share) as total_share, sum(spend) as spend
-from {batch}
+from {{batch}}
 group by report_date
-having (sum(spend) > 0 and abs(sum(pct_spend_share) - 1) > 1e-9)
+having (sum(spend) > 0 and abs(sum(pct_spend_share) - 1) > {SHARE_TOLERANCE})
     or (sum(spend) = 0 and count(pct_spend_share) > 0)
 """
     rule = "channel spend shares add up to 1 on a day with spend and are NULL without"
@@ -113,7 +116,7 @@ MARTS = (
         headline=(),
         grain=("campaign_id",),
         # a day without any campaign in flight, spending or converting has no rows
-        min_rows=0,
+        usual_rows=0,
         ratios=("pct_click_through",),
         money=("spend", "cpc", "cpa", "attributed_net_sales", "budget", "campaign_to_date_spend"),
         counts=("impressions", "clicks", "conversions"),

@@ -4,6 +4,7 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
 from opspulse.quality.suites import MartSpec, critical
+from opspulse.quality.thresholds import Thresholds
 
 SEVERITIES = ("critical", "high", "medium", "low")
 REQUEST_TYPES = ("access", "deletion", "correction", "opt_out")
@@ -13,14 +14,14 @@ def _parts_sum_to_total(total: str, parts: tuple[str, ...], rule: str) -> Expect
     query = f"""
 select report_date, {total}, {" + ".join(parts)} as parts_total
 from {{batch}}
-where {total} <> {" + ".join(parts)}
+where {total} is distinct from {" + ".join(parts)}
 """
     return gxe.UnexpectedRowsExpectation(
         unexpected_rows_query=query, description=rule, meta={**critical(rule), "column": total}
     )
 
 
-def incidents_by_severity() -> Expectation:
+def incidents_by_severity(limits: Thresholds) -> Expectation:
     return _parts_sum_to_total(
         "incidents_opened",
         tuple(f"{s}_incidents_opened" for s in SEVERITIES),
@@ -28,7 +29,7 @@ def incidents_by_severity() -> Expectation:
     )
 
 
-def requests_by_type() -> Expectation:
+def requests_by_type(limits: Thresholds) -> Expectation:
     return _parts_sum_to_total(
         "requests_received",
         tuple(f"{t}_requests_received" for t in REQUEST_TYPES),

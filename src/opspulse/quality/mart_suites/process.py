@@ -3,12 +3,18 @@
 import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
-from opspulse.quality.suites import MartSpec, critical
+from opspulse.quality.suites import MartSpec, Usual, critical
+from opspulse.quality.thresholds import Thresholds
 
-HOURS = (0, 24 * 90, "durations run from 0 to 90 days")
+HOURS = (0, None, "durations are never negative")
+DURATIONS = tuple(
+    Usual(f"{p}_{kpi}_hours", f"max_{kpi}_days", f"{kpi.replace('_', '-')} times are unusual", 24)
+    for kpi in ("order_to_ship", "ship_to_deliver")
+    for p in ("p50", "p90")
+)
 
 
-def orders_shipped_reconciliation() -> Expectation:
+def orders_shipped_reconciliation(limits: Thresholds) -> Expectation:
     query = """
 with day_row as (
     select report_date, orders_shipped from {batch}
@@ -25,7 +31,7 @@ select
     coalesce(shipped.fct_orders_shipped, 0) as fct_orders_shipped,
 from day_row
 left join shipped on shipped.shipped_date = day_row.report_date
-where day_row.orders_shipped != coalesce(shipped.fct_orders_shipped, 0)
+where day_row.orders_shipped is distinct from coalesce(shipped.fct_orders_shipped, 0)
 """
     rule = "orders_shipped equals the orders of fct_orders shipped that day"
     return gxe.UnexpectedRowsExpectation(
@@ -63,6 +69,7 @@ MARTS = (
             "p50_ship_to_deliver_hours": HOURS,
             "p90_ship_to_deliver_hours": HOURS,
         },
+        usual=DURATIONS,
         ordered_pairs=(
             ("orders_shipped", "orders_shipped_within_sla", "on-time shipments are shipments"),
             (

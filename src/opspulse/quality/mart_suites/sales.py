@@ -3,10 +3,11 @@
 import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
-from opspulse.quality.suites import RECONCILIATION_TOLERANCE, MartSpec, critical
+from opspulse.quality.suites import MartSpec, Usual, critical
+from opspulse.quality.thresholds import Thresholds
 
 
-def net_sales_by_channel_reconciliation() -> Expectation:
+def net_sales_by_channel_reconciliation(limits: Thresholds) -> Expectation:
     query = f"""
 with day_row as (
     select report_date, net_sales from {{batch}}
@@ -39,8 +40,9 @@ reconciled as (
     left join orders on orders.ordered_date = day_row.report_date
 )
 select * from reconciled
-where abs(coalesce(report_net_sales, 0) - orders_net_sales) > {RECONCILIATION_TOLERANCE}
-   or abs(channels_net_sales - orders_net_sales) > {RECONCILIATION_TOLERANCE}
+where report_net_sales is null
+   or abs(report_net_sales - orders_net_sales) > {limits.reconciliation_tolerance}
+   or abs(channels_net_sales - orders_net_sales) > {limits.reconciliation_tolerance}
 """
     rule = (
         "net_sales and the sum over channels equal the net sales of the day's valid orders "
@@ -53,13 +55,16 @@ where abs(coalesce(report_net_sales, 0) - orders_net_sales) > {RECONCILIATION_TO
     )
 
 
-def top_channel_is_a_channel() -> Expectation:
+def top_channel_is_a_channel(limits: Thresholds) -> Expectation:
     return gxe.ExpectColumnValuesToBeInSet(
         column="top_channel",
         value_set=["web", "app", "livestream", "marketplace", "partner"],
         meta=critical("top_channel is one of the sales channels"),
     )
 
+
+ATTAINMENT = (0, None, "attainment is never negative")
+UNUSUAL_ATTAINMENT = Usual("pct_attainment", "max_target_attainment", "attainment is unusual")
 
 MARTS = (
     MartSpec(
@@ -74,7 +79,8 @@ MARTS = (
         ),
         counts=("valid_orders", "new_customers_won", "partner_orders"),
         ratios=("pct_partner_net_sales",),
-        bounded={"pct_attainment": (0, 100, "attainment is a non-negative multiple of target")},
+        bounded={"pct_attainment": ATTAINMENT},
+        usual=(UNUSUAL_ATTAINMENT,),
         ordered_pairs=(
             ("mtd_net_sales", "net_sales", "month-to-date net sales include the day's"),
             ("net_sales", "partner_net_sales", "partner revenue is part of net sales"),
@@ -87,6 +93,8 @@ MARTS = (
         name="rpt_sales__by_channel",
         headline=(),
         grain=("sales_channel",),
+        # every channel that ever sold has a row every day
+        min_rows=1,
         ratios=("pct_net_sales_share",),
         money=("net_sales",),
         counts=("valid_orders", "new_customers_won"),
@@ -100,7 +108,8 @@ MARTS = (
         grain=("region",),
         money=("net_sales", "mtd_net_sales", "monthly_net_sales_target"),
         counts=("valid_orders",),
-        bounded={"pct_attainment": (0, 100, "attainment is a non-negative multiple of target")},
+        bounded={"pct_attainment": ATTAINMENT},
+        usual=(UNUSUAL_ATTAINMENT,),
         ordered_pairs=(
             ("mtd_net_sales", "net_sales", "month-to-date net sales include the day's"),
         ),
@@ -111,7 +120,8 @@ MARTS = (
         grain=("sales_rep_id",),
         money=("net_sales", "mtd_net_sales", "monthly_net_sales_target"),
         counts=("valid_orders", "leaderboard_rank"),
-        bounded={"pct_attainment": (0, 100, "attainment is a non-negative multiple of target")},
+        bounded={"pct_attainment": ATTAINMENT},
+        usual=(UNUSUAL_ATTAINMENT,),
         ordered_pairs=(
             ("mtd_net_sales", "net_sales", "month-to-date net sales include the day's"),
         ),

@@ -3,13 +3,23 @@
 import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
-from opspulse.quality.suites import MartSpec, critical
+from opspulse.quality.suites import MartSpec, Usual, critical
+from opspulse.quality.thresholds import Thresholds
 
-HOURS = (0, 24 * 90, "durations run from 0 to 90 days")
-MINUTES = (0, 60 * 24 * 90, "durations run from 0 to 90 days")
+NEVER_NEGATIVE = (0, None, "durations are never negative")
+DURATIONS = (
+    *(
+        Usual(f"{p}_first_response_minutes", "max_ticket_days", "response times are unusual", 1440)
+        for p in ("p50", "p90")
+    ),
+    *(
+        Usual(f"{p}_resolution_hours", "max_ticket_days", "resolution times are unusual", 24)
+        for p in ("p50", "p90")
+    ),
+)
 
 
-def tickets_opened_reconciliation() -> Expectation:
+def tickets_opened_reconciliation(limits: Thresholds) -> Expectation:
     query = """
 with day_row as (
     select report_date, tickets_opened from {batch}
@@ -26,7 +36,7 @@ select
     coalesce(opened.fct_tickets_opened, 0) as fct_tickets_opened,
 from day_row
 left join opened on opened.opened_date = day_row.report_date
-where day_row.tickets_opened != coalesce(opened.fct_tickets_opened, 0)
+where day_row.tickets_opened is distinct from coalesce(opened.fct_tickets_opened, 0)
 """
     rule = "tickets_opened equals the tickets of fct_support_tickets opened that day"
     return gxe.UnexpectedRowsExpectation(
@@ -53,11 +63,12 @@ MARTS = (
             "complaints_per_1000_orders",
         ),
         bounded={
-            "p50_first_response_minutes": MINUTES,
-            "p90_first_response_minutes": MINUTES,
-            "p50_resolution_hours": HOURS,
-            "p90_resolution_hours": HOURS,
+            "p50_first_response_minutes": NEVER_NEGATIVE,
+            "p90_first_response_minutes": NEVER_NEGATIVE,
+            "p50_resolution_hours": NEVER_NEGATIVE,
+            "p90_resolution_hours": NEVER_NEGATIVE,
         },
+        usual=DURATIONS,
         ordered_pairs=(
             ("tickets_opened", "complaints_opened", "complaints are tickets"),
             (

@@ -4,12 +4,15 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
 from opspulse.quality.suites import MartSpec, critical
+from opspulse.quality.thresholds import Thresholds
 
 POST_COUNTS = ("posts_published", "impressions", "engagements", "clicks")
 
 
-def posts_reconciliation() -> Expectation:
-    mismatches = " or ".join(f"day_row.{c} <> coalesce(posts.{c}, 0)" for c in POST_COUNTS)
+def posts_reconciliation(limits: Thresholds) -> Expectation:
+    mismatches = " or ".join(
+        f"day_row.{c} is distinct from coalesce(posts.{c}, 0)" for c in POST_COUNTS
+    )
     query = f"""
 with day_row as (
     select report_date, {", ".join(POST_COUNTS)} from {{batch}}
@@ -67,6 +70,8 @@ MARTS = (
         name="rpt_social__by_platform",
         headline=(),
         grain=("platform",),
+        # every platform the company follows has a row every day
+        min_rows=1,
         ratios=("pct_engagement", "pct_click_through"),
         counts=("followers", "posts_published", "impressions", "reach", "engagements", "clicks"),
         ordered_pairs=SUBSETS,
@@ -76,7 +81,7 @@ MARTS = (
         headline=(),
         grain=("post_rank",),
         # a day without posts has no top posts
-        min_rows=0,
+        usual_rows=0,
         ratios=("pct_click_through",),
         counts=("impressions", "reach", "engagements", "clicks"),
         bounded={"post_rank": (1, 10, "the top 10 posts of a day are ranked 1 to 10")},

@@ -4,11 +4,12 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
 from opspulse.quality.suites import MartSpec, critical
+from opspulse.quality.thresholds import Thresholds
 
 RETENTION_MONTHS = (1, 2, 3, 6)
 
 
-def rfm_customers_reconciliation() -> Expectation:
+def rfm_customers_reconciliation(limits: Thresholds) -> Expectation:
     query = """
 with segments as (
     select report_date, sum(customers) as segment_customers from {batch}
@@ -23,7 +24,7 @@ reconciled as (
     left join marts.rpt_users__daily as daily on daily.report_date = segments.report_date
 )
 select * from reconciled
-where customers_with_order is null or segment_customers <> customers_with_order
+where customers_with_order is null or segment_customers is distinct from customers_with_order
 """
     rule = (
         "the RFM segments of a day hold every customer with a valid order to date "
@@ -62,6 +63,8 @@ MARTS = (
         name="rpt_users__cohort_retention",
         headline=(),
         grain=("cohort_month",),
+        # a company whose newest cohort is older than the mart's window has no rows
+        usual_rows=1,
         ratios=tuple(f"pct_retained_month_{m}" for m in RETENTION_MONTHS),
         counts=("cohort_customers", *(f"month_{m}_customers" for m in RETENTION_MONTHS)),
         ordered_pairs=tuple(
@@ -77,7 +80,9 @@ MARTS = (
         name="rpt_users__rfm_segments",
         headline=(),
         grain=("segment",),
+        # one row per RFM segment every day, by definition (a segment may hold 0 customers)
         min_rows=7,
+        usual_rows=7,
         ratios=("pct_customers",),
         money=("revenue", "avg_monetary"),
         counts=("customers", "avg_recency_days", "avg_frequency"),

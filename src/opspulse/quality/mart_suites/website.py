@@ -4,6 +4,7 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
 
 from opspulse.quality.suites import MartSpec, critical
+from opspulse.quality.thresholds import Thresholds
 
 SESSION_SUBSETS = (
     ("sessions", "converted_sessions", "converted sessions are a subset of sessions"),
@@ -11,7 +12,7 @@ SESSION_SUBSETS = (
 )
 
 
-def sessions_reconciliation() -> Expectation:
+def sessions_reconciliation(limits: Thresholds) -> Expectation:
     query = """
 with day_row as (
     select report_date, sessions from {batch}
@@ -38,7 +39,7 @@ where coalesce(day_row.sessions, -1) <> coalesce(facts.fact_sessions, 0)
     )
 
 
-def breakdown_adds_up() -> Expectation:
+def breakdown_adds_up(limits: Thresholds) -> Expectation:
     query = """
 with rows_of_day as (
     select report_date, dimension, sum(sessions) as breakdown_sessions
@@ -57,7 +58,7 @@ select
     daily.sessions as daily_sessions,
 from rows_of_day
 left join daily on daily.report_date = rows_of_day.report_date
-where rows_of_day.breakdown_sessions <> coalesce(daily.sessions, -1)
+where rows_of_day.breakdown_sessions is distinct from daily.sessions
 """
     rule = "each dimension's sessions add up to the day's sessions in rpt_website__daily"
     return gxe.UnexpectedRowsExpectation(
@@ -93,7 +94,8 @@ MARTS = (
         name="rpt_website__by_channel",
         headline=(),
         grain=("dimension", "dimension_value"),
-        min_rows=2,
+        # a row per channel and device with sessions: a day without sessions has none
+        usual_rows=2,
         ratios=("pct_sessions", "pct_conversion", "pct_bounce"),
         counts=("sessions", "converted_sessions", "bounced_sessions"),
         ordered_pairs=SESSION_SUBSETS,
