@@ -207,14 +207,16 @@ def build_marts(ds: date, run_id: str) -> dict:
     from opspulse.warehouse.transform import run_dbt
 
     cfg = _cfg()
-    exclude = _plan(cfg).dbt_exclude()
+    plan = _plan(cfg)
+    exclude = plan.dbt_exclude()
+    dbt_vars = {"ds": ds.isoformat(), "delivered_sources": sorted(plan.delivered)}
     result = run_dbt(
         [
             "build",
             "--exclude-resource-type",
             "unit_test",
             "--vars",
-            json.dumps({"ds": ds.isoformat()}),
+            json.dumps(dbt_vars),
             *(["--exclude", *exclude] if exclude else []),
         ],
         settings=cfg,

@@ -271,10 +271,10 @@ BAD_DAYS = {
         ],
         {(ROWS, "net_sales"): 1},
     ),
-    "unknown top channel": (
+    "top channel that did not sell that day": (
         "rpt_sales__daily",
         ["update marts.rpt_sales__daily set top_channel = 'fax'"],
-        {(IN_SET, "top_channel"): 1},
+        {(ROWS, "top_channel"): 1},
     ),
     "negative attainment": (
         "rpt_sales__daily",

@@ -195,8 +195,11 @@ kpis as (
             as pct_shipped_within_sla,
         {{ safe_divide('orders_delivered_on_time', 'orders_delivered_with_promise') }}
             as pct_delivered_on_time,
-        {{ safe_divide('defect_orders', 'orders_delivered') }} as pct_process_defects,
-        100 * {{ safe_divide('tickets_opened', 'valid_orders') }} as tickets_per_100_orders
+        {{ if_delivered('returns', safe_divide('defect_orders', 'orders_delivered')) }}
+            as pct_process_defects,
+        {{ if_delivered(
+            'support_tickets', '100 * ' ~ safe_divide('tickets_opened', 'valid_orders')
+        ) }} as tickets_per_100_orders
 
     from daily
 

@@ -229,10 +229,10 @@ kpis as (
         *,
         sum(units_sold) over trailing_30_days as units_sold_30d,
         sum(units_returned) over trailing_30_days as units_returned_30d,
-        {{ safe_divide(
+        {{ if_delivered('returns', safe_divide(
             'sum(units_returned) over trailing_30_days',
             'sum(units_sold) over trailing_30_days'
-        ) }} as pct_returned,
+        )) }} as pct_returned,
         {{ safe_divide('new_product_units_sold', 'new_product_units_received') }}
             as pct_new_product_sell_through
 

@@ -56,10 +56,27 @@ where report_net_sales is null
 
 
 def top_channel_is_a_channel(limits: Thresholds) -> Expectation:
-    return gxe.ExpectColumnValuesToBeInSet(
-        column="top_channel",
-        value_set=["web", "app", "livestream", "marketplace", "partner"],
-        meta=critical("top_channel is one of the sales channels"),
+    """The top channel is one the company sold through that day (any name: channels are the
+    company's own vocabulary), or NULL on a day without valid orders."""
+    query = """
+with day_row as (
+    select report_date, top_channel from {batch}
+)
+select day_row.report_date, day_row.top_channel
+from day_row
+where day_row.top_channel is not null
+  and day_row.top_channel not in (
+      select by_channel.sales_channel
+      from marts.rpt_sales__by_channel as by_channel
+      where by_channel.report_date = day_row.report_date
+        and by_channel.valid_orders > 0
+  )
+"""
+    rule = "top_channel is a channel that sold that day"
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=query,
+        description=rule,
+        meta={**critical(rule), "column": "top_channel"},
     )
 
 
