@@ -224,6 +224,15 @@ def _table_rows(
     return tuple(tuple(r) for r in rows)
 
 
+def _built(mart: str, delivered: Collection[str] | None) -> bool:
+    """Whether a breakdown mart is built for the company: one that needs a source of its own
+    (:data:`opspulse.catalogue.MART_REQUIRES`) is not when that source is not delivered, and
+    its section is left out of the email."""
+    from opspulse.catalogue import MART_REQUIRES
+
+    return delivered is None or set(MART_REQUIRES.get(mart, ())) <= set(delivered)
+
+
 def read_kpis(
     role: Role | str,
     ds: dt.date | str,
@@ -255,7 +264,7 @@ def read_kpis(
         for s in role.sections:
             if isinstance(s, DetailsSection):
                 sections.append(DetailsReading(s, tuple((f, row[f.column]) for f in s.fields)))
-            else:
+            elif _built(s.mart, delivered):
                 sections.append(TableReading(s, _table_rows(con, s, day, marts_db)))
     tiles = tuple(
         TileReading(
