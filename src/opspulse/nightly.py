@@ -96,6 +96,15 @@ def _plan(cfg: settings_mod.Settings):
     return catalogue.plan(cfg)
 
 
+def _on_change_sources(cfg: settings_mod.Settings) -> list[str]:
+    """Sources the company delivers only on days something changed: an old newest file is no
+    freshness lag for them."""
+    from opspulse.sources import contracts
+    from opspulse.sources.cadence import effective_cadence
+
+    return sorted(s.name for s in contracts.SOURCES if effective_cadence(s, cfg) == "on_change")
+
+
 def _record_plan(cfg: settings_mod.Settings, plan, ds: date, run_id: str) -> None:
     """Keep the run's role plan in ``ops.role_plan``: the data role's email lists it."""
     from opspulse.warehouse.connection import connect
@@ -209,7 +218,11 @@ def build_marts(ds: date, run_id: str) -> dict:
     cfg = _cfg()
     plan = _plan(cfg)
     exclude = plan.dbt_exclude()
-    dbt_vars = {"ds": ds.isoformat(), "delivered_sources": sorted(plan.delivered)}
+    dbt_vars = {
+        "ds": ds.isoformat(),
+        "delivered_sources": sorted(plan.delivered),
+        "on_change_sources": _on_change_sources(cfg),
+    }
     result = run_dbt(
         [
             "build",

@@ -180,3 +180,18 @@ def test_headline_kpis_equal_a_plain_python_computation(company):
     finally:
         con.close()
     assert not mismatches, mismatches[:20]
+
+
+def test_freshness_is_measured_against_the_run_day_and_daily_sources(company):
+    """2026-10-30 run in December 2026, products last changed weeks before: every daily
+    source delivered the day, so the worst lag is 0 hours (not the wall clock's, not the
+    on-change products')."""
+    con = duckdb.connect(str(company.cfg.marts_db), read_only=True)
+    try:
+        lag = con.execute(
+            "select max_freshness_lag_hours from marts.rpt_data__daily where report_date = ?",
+            [END],
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert lag == 0

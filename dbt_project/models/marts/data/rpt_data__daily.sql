@@ -62,7 +62,12 @@ ingest_daily as (
         sum(rows_loaded) as rows_loaded,
         sum(rows_rejected) as rows_rejected,
         sum(files_quarantined) as files_quarantined,
-        max(freshness_lag_hours) as max_freshness_lag_hours
+        {#- a source delivered only when something changed is not late for an old file #}
+        {%- set on_change = var('on_change_sources', []) %}
+        max(freshness_lag_hours)
+        {%- if on_change %} filter (
+            where source_name not in ({{ "'" ~ on_change | join("', '") ~ "'" }})
+        ){% endif %} as max_freshness_lag_hours
 
     from sources
     group by report_date
