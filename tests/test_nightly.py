@@ -62,3 +62,26 @@ def test_an_empty_file_delivers_a_day_without_events(opspulse_home):
     land_orders(opspulse_home, DAY + timedelta(days=1), rows=0)
     summary = nightly.load_sources(DAY + timedelta(days=1), "run-1")
     assert summary["partitions_loaded"] == 2
+
+
+@pytest.mark.parametrize(
+    ("statuses", "raised"),
+    [
+        (["fail"], AirflowFailException),  # a failed dbt data test: a retry fails the same way
+        (["fail", "error"], "DbtFailed"),  # a model error may be transient: Airflow retries
+    ],
+)
+def test_failed_dbt_tests_are_not_retried_but_model_errors_are(
+    opspulse_home, monkeypatch, statuses, raised
+):
+    from opspulse.warehouse import transform
+
+    def failing_build(args, settings):
+        failures = [{"unique_id": f"x.{s}", "status": s, "message": ""} for s in statuses]
+        raise transform.DbtFailed("dbt build failed (exit 1)", failures)
+
+    monkeypatch.setattr(transform, "run_dbt", failing_build)
+    expected = transform.DbtFailed if raised == "DbtFailed" else raised
+    with pytest.raises(expected) as err:
+        nightly.build_marts(DAY, "run-1")
+    assert type(err.value) is expected

@@ -213,7 +213,7 @@ def build_marts(ds: date, run_id: str) -> dict:
     """
     import json
 
-    from opspulse.warehouse.transform import run_dbt
+    from opspulse.warehouse.transform import DbtFailed, run_dbt
 
     cfg = _cfg()
     plan = _plan(cfg)
@@ -223,17 +223,25 @@ def build_marts(ds: date, run_id: str) -> dict:
         "delivered_sources": sorted(plan.delivered),
         "on_change_sources": _on_change_sources(cfg),
     }
-    result = run_dbt(
-        [
-            "build",
-            "--exclude-resource-type",
-            "unit_test",
-            "--vars",
-            json.dumps(dbt_vars),
-            *(["--exclude", *exclude] if exclude else []),
-        ],
-        settings=cfg,
-    )
+    try:
+        result = run_dbt(
+            [
+                "build",
+                "--exclude-resource-type",
+                "unit_test",
+                "--vars",
+                json.dumps(dbt_vars),
+                *(["--exclude", *exclude] if exclude else []),
+            ],
+            settings=cfg,
+        )
+    except DbtFailed as exc:
+        if exc.failures and all(f["status"] == "fail" for f in exc.failures):
+            # dbt data tests that failed are a quality gate: a retry would fail the same way
+            from airflow.sdk.exceptions import AirflowFailException
+
+            raise AirflowFailException(str(exc)) from exc
+        raise
     log.info(
         "dbt: %d models, %d tests, %d unit tests, %d seeds in %.1fs",
         result.models,
