@@ -519,3 +519,151 @@ def test_sources_the_company_does_not_deliver_are_not_loaded(opspulse_home):
 
     assert summary.partitions_loaded == [("orders", DAY)]
     assert rows(cfg, "select source, rows_loaded from ops.ingest_log") == [("orders", 2)]
+
+
+def _products(names: list[str]) -> pa.Table:
+    n = len(names)
+    return pa.table(
+        {
+            "product_id": [f"P{i}" for i in range(n)],
+            "sku": [f"SKU{i}" for i in range(n)],
+            "product_name": names,
+            "category": ["kitchen"] * n,
+            "brand": ["Acme"] * n,
+            "supplier_id": ["SUP1"] * n,
+            "unit_cost": pa.array([4] * n, pa.int64()),
+            "list_price": pa.array([9.99] * n, pa.float64()),
+            "is_active": [True] * n,
+            "launched_at": ["2026-11-02 08:00:00"] * n,
+            "updated_at": ["2026-11-02 08:00:00"] * n,
+        }
+    )
+
+
+def _land_text_values(cfg, fmt: str, bad: str):
+    """Ten rows of one source in ``fmt`` whose seventh row carries ``bad`` as a text value;
+    returns (source, file, text column, line of the bad row)."""
+    if fmt == "csv":
+        data = orders(10)
+        data[6]["sales_channel"] = bad
+        return "orders", land(cfg, "orders", "orders.csv", csv_text(data)), "sales_channel", 8
+    if fmt == "ndjson":
+        items = [
+            {
+                "order_item_id": f"OI{i}",
+                "order_id": "O1",
+                "product_id": "P1",
+                "quantity": 1,
+                "unit_price": 5,
+            }
+            for i in range(10)
+        ]
+        items[6]["product_id"] = bad
+        text = "\n".join(json.dumps(i) for i in items) + "\n"
+        return "order_items", land(cfg, "order_items", "items.ndjson", text), "product_id", 7
+    names = ["Mug"] * 10
+    names[6] = bad
+    folder = cfg.landing_dir / "products" / DAY.isoformat()
+    folder.mkdir(parents=True)
+    pq.write_table(_products(names), folder / "products.parquet")
+    return "products", folder / "products.parquet", "product_name", 7
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ndjson", "parquet"])
+@pytest.mark.parametrize(
+    "bad", ["web\x00shop", "x" * (64 * 1024 + 1)], ids=["nul-byte", "longer-than-64KiB"]
+)
+def test_text_that_cannot_be_true_is_a_rejected_row(opspulse_home, monkeypatch, fmt, bad):
+    monkeypatch.setenv("OPSPULSE_REJECT_THRESHOLD", "0.2")
+    from opspulse import settings
+
+    cfg = settings.load()
+    source, path, column, line = _land_text_values(cfg, fmt, bad)
+
+    summary = Loader("run-text", settings=cfg).run(until=DAY)
+
+    assert summary.quarantined == []
+    assert (summary.rows_loaded, summary.rows_rejected) == (9, 1)
+    ((file, got_line, got_column, kind, message, raw_line),) = rows(
+        cfg,
+        "select file, line, column_name, error_type, error_message, raw_line "
+        "from ops.rejected_rows",
+    )
+    assert (file, got_line, got_column, kind) == (str(path), line, column, "TEXT")
+    assert "NUL byte or is longer than 65536 bytes" in message
+    assert len(raw_line) <= 4096
+    assert rows(
+        cfg,
+        f"select count(*) from raw.{source} where contains({column}, chr(0)) "
+        f"or strlen({column}) > 65536",
+    ) == [(0,)]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"XXXX" + data[4:],  # DuckDB alone reads this one as if it were intact
+        lambda data: data[:-12] + b"\xff\xff\xff\x7f" + data[-8:],  # footer length
+        lambda data: data[:-4] + b"JUNK",
+    ],
+    ids=["leading-magic", "footer-length", "trailing-magic"],
+)
+def test_a_parquet_file_with_a_corrupted_header_is_quarantined(opspulse_home, tmp_path, damage):
+    cfg = opspulse_home
+    intact = tmp_path / "intact.parquet"
+    pq.write_table(_products(["Mug", "Lamp"]), intact)
+    path = land(cfg, "products", "products.parquet", damage(intact.read_bytes()))
+
+    summary = Loader("run-pq", settings=cfg).run(until=DAY)
+
+    assert [f.file.name for f in summary.quarantined] == ["products.parquet"]
+    assert not path.exists()
+    entry = reason(cfg, "products")[0]
+    assert entry["file"] == str(path)
+    assert "products.parquet" in entry["error"]
+    assert rows(cfg, "select count(*) from raw.products") == [(0,)]
+
+
+@pytest.mark.parametrize("link", ["source", "day", "file"])
+def test_a_symlink_out_of_the_landing_folder_is_never_read_nor_moved(opspulse_home, tmp_path, link):
+    from opspulse.quality.ingest_checks import ingest_findings
+
+    cfg = opspulse_home
+    outside = tmp_path / "elsewhere"
+    (outside / DAY.isoformat()).mkdir(parents=True)
+    victim = outside / DAY.isoformat() / "orders.csv"
+    victim.write_text("not,a,contract\n1,2,3\n")  # would be quarantined if it were read
+    good = land(cfg, "orders", "good.csv", csv_text(orders(2)), day=date(2026, 11, 1))
+    if link == "source":
+        good.parent.parent.rename(tmp_path / "moved")  # the source folder becomes the link
+        (cfg.landing_dir / "orders").symlink_to(outside, target_is_directory=True)
+        linked = cfg.landing_dir / "orders"
+    elif link == "day":
+        linked = cfg.landing_dir / "orders" / DAY.isoformat()
+        linked.symlink_to(outside / DAY.isoformat(), target_is_directory=True)
+    else:
+        (cfg.landing_dir / "orders" / DAY.isoformat()).mkdir()
+        linked = cfg.landing_dir / "orders" / DAY.isoformat() / "orders.csv"
+        linked.symlink_to(victim)
+    before = sorted(p.relative_to(tmp_path) for p in outside.rglob("*"))
+
+    summary = Loader("run-link", settings=cfg).run(until=DAY)
+
+    assert sorted(p.relative_to(tmp_path) for p in outside.rglob("*")) == before
+    assert victim.read_text() == "not,a,contract\n1,2,3\n"
+    assert summary.quarantined == []
+    assert [f.file for f in summary.refused] == [linked]
+    assert not (cfg.quarantine_dir / "orders").exists()
+    assert rows(cfg, "select file, status from ops.ingest_log where status = 'refused'") == [
+        (str(linked), "refused")
+    ]
+    (finding,) = [
+        f
+        for f in ingest_findings(cfg.build_db, run_id="run-link", settings=cfg)
+        if f.expectation == "expect_no_paths_outside_landing"
+    ]
+    assert finding.is_critical_failure and str(linked) in finding.observed
+    assert str(outside) in finding.observed
+    # refused again on the next run, until the link is gone
+    again = Loader("run-link-2", settings=cfg).run(until=DAY)
+    assert [f.file for f in again.refused] == [linked]

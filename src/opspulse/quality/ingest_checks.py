@@ -1,7 +1,7 @@
 """Ingest findings as quality checks: what the loader set aside, next to the GX results.
 
 The loader records every file it saw in ``ops.ingest_log`` (see ``opspulse.sources.loader``).
-For each source it touched in the run, three checks are derived and stored in
+For each source it touched in the run, three checks (four when a path was refused) are derived and stored in
 ``quality.results`` (layer ``raw``, suite ``ingest.<source>``), pass or fail:
 
 | check                          | severity | fails when                                        |
@@ -10,6 +10,7 @@ For each source it touched in the run, three checks are derived and stored in
 | ``expect_no_rejected_rows``     | warning  | rows could not be cast to the contract and were set aside (below the threshold) |
 | ``expect_no_extra_columns``     | warning  | a file carries columns the contract doesn't know  |
 | ``expect_day_delivered``        | critical | a source the company delivers daily has no file for the run's day |
+| ``expect_no_paths_outside_landing`` | critical | a source or day folder, or a file, is a symlink resolving outside the landing folder (recorded only for a source that has one) |
 
 The last one is checked for every source the company delivers
 (``opspulse.catalogue.delivered_sources``; without a ``[sources]`` table, every source with
@@ -49,6 +50,9 @@ select
     coalesce(sum(rows_rejected) filter (where status = 'loaded'), 0) as rows_rejected,
     count(*) filter (where coalesce(extra_columns, '') <> '') as files_with_extra_columns,
     string_agg(distinct nullif(extra_columns, ''), ',') as extra_columns,
+    count(*) filter (where status = 'refused') as refused,
+    string_agg(case when status = 'refused' then message end, '; ' order by file)
+        as refused_detail,
 from ops.ingest_log
 where run_id = ?
 group by source
@@ -122,8 +126,25 @@ def ingest_findings(
         for source in sorted(expected):
             ok, last = seen.get(source, (False, None))
             findings.append(_day_delivered(source, effective_cadence(source, cfg), ds, ok, last))
-    for source, files, quarantined, q_detail, seen, rejected, extra_files, extra in rows:
+    for row in rows:
+        source, files, quarantined, q_detail, seen, rejected, extra_files, extra = row[:8]
+        refused, refused_detail = row[8:]
         common = {"suite": f"ingest.{source}", "table_name": f"raw.{source}", "column": None}
+        if refused:
+            findings.append(
+                CheckResult(
+                    **common,
+                    expectation="expect_no_paths_outside_landing",
+                    kwargs={"source": source},
+                    severity="critical",
+                    rule="every landing folder and file lies inside the landing folder "
+                    "(a symlink out of it is neither read nor moved)",
+                    success=False,
+                    observed=refused_detail,
+                    element_count=files,
+                    unexpected_count=refused,
+                )
+            )
         findings += [
             CheckResult(
                 **common,

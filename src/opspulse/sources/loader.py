@@ -14,6 +14,11 @@ What happens to bad input:
   rejected rows exceeds the reject threshold is moved whole to
   ``quarantine/<source>/<day>/`` next to a ``reason.json`` naming the file, the line and
   the error; none of its rows are loaded;
+* a text value holding a NUL byte or longer than ``MAX_TEXT_BYTES`` is a rejected row like
+  a value that does not cast (``error_type`` TEXT); a parquet file that does not begin and
+  end with ``PAR1`` is quarantined (DuckDB would read one with a damaged header);
+* a source or day folder, or a file, that resolves outside ``<home>/landing`` (a symlink) is
+  never read, hashed nor moved: it is logged as ``refused`` and fails the raw gate;
 * every file seen is recorded in ``ops.ingest_log`` (hash, rows loaded, rows rejected,
   header seen, status).
 
@@ -48,6 +53,7 @@ from opspulse import settings as settings_mod
 from opspulse.sources import contracts
 from opspulse.sources.cadence import effective_cadence
 from opspulse.sources.contracts import Source
+from opspulse.sources.model import MAX_TEXT_BYTES
 from opspulse.warehouse.connection import connect
 
 log = logging.getLogger(__name__)
@@ -90,10 +96,10 @@ class FileRejected(Exception):
 @dataclass
 class FileResult:
     source: str
-    ds: date
+    ds: date | None
     file: Path
     sha256: str
-    status: str  # loaded | quarantined
+    status: str  # loaded | quarantined | refused
     rows_loaded: int = 0
     rows_rejected: int = 0
     header_seen: list[str] = field(default_factory=list)
@@ -123,6 +129,11 @@ class IngestSummary:
         return [f for f in self.files if f.status == "quarantined"]
 
     @property
+    def refused(self) -> list[FileResult]:
+        """Paths that resolve outside the landing folder: never read nor moved."""
+        return [f for f in self.files if f.status == "refused"]
+
+    @property
     def days_loaded(self) -> list[date]:
         return sorted({d for _, d in self.partitions_loaded})
 
@@ -135,6 +146,8 @@ class IngestSummary:
         for f in self.quarantined:
             where = f" line {f.line}" if f.line else ""
             lines.append(f"  quarantined {f.file.name} ({f.source} {f.ds}){where}: {f.message}")
+        for f in self.refused:
+            lines.append(f"  refused {f.message}")
         return "\n".join(lines)
 
 
@@ -159,10 +172,22 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def landing_days(landing_dir: Path, source: Source, until: date | None = None) -> list[date]:
-    """Days with a landing folder for ``source``, oldest first, up to ``until``."""
+def outside(path: Path, landing_dir: Path) -> bool:
+    """Whether ``path`` resolves (through symlinks) to somewhere outside ``landing_dir``."""
+    return not path.resolve().is_relative_to(landing_dir.resolve())
+
+
+def landing_days(
+    landing_dir: Path, source: Source, until: date | None = None, refused: list[Path] | None = None
+) -> list[date]:
+    """Days with a landing folder for ``source``, oldest first, up to ``until``. A source or
+    day folder that resolves outside ``landing_dir`` (a symlink) is left alone and added to
+    ``refused``."""
     root = landing_dir / source.name
     if not root.is_dir():
+        return []
+    if outside(root, landing_dir):
+        _refuse(root, landing_dir, refused)
         return []
     days = []
     for child in root.iterdir():
@@ -172,15 +197,39 @@ def landing_days(landing_dir: Path, source: Source, until: date | None = None) -
             log.warning("ignoring %s: landing folders are named YYYY-MM-DD", child)
             continue
         if child.is_dir() and (until is None or day <= until):
+            if outside(child, landing_dir):
+                _refuse(child, landing_dir, refused)
+                continue
             days.append(day)
     return sorted(days)
 
 
-def landing_files(landing_dir: Path, source: Source, day: date) -> list[Path]:
+def landing_files(
+    landing_dir: Path, source: Source, day: date, refused: list[Path] | None = None
+) -> list[Path]:
+    """The files of ``source`` for ``day``; a folder or file that resolves outside
+    ``landing_dir`` is never listed, only added to ``refused``."""
     folder = landing_dir / source.name / day.isoformat()
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
+    if outside(folder, landing_dir):
+        _refuse(folder, landing_dir, refused)
+        return []
+    files = []
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith((".", "_")) or not p.is_file():
+            continue
+        if outside(p, landing_dir):
+            _refuse(p, landing_dir, refused)
+            continue
+        files.append(p)
+    return files
+
+
+def _refuse(path: Path, landing_dir: Path, refused: list[Path] | None) -> None:
+    log.error("not reading %s: it resolves to %s, outside %s", path, path.resolve(), landing_dir)
+    if refused is not None and path not in refused:
+        refused.append(path)
 
 
 def ensure_raw_table(con, source: Source) -> None:
@@ -191,11 +240,16 @@ def ensure_raw_table(con, source: Source) -> None:
 
 def _typed_projection(source: Source, get: Callable[[str], str], fmt: contracts.CsvDialect):
     """SQL expressions that cast loose values to the contract types, and the reject test."""
-    exprs, failures = [], []
+    exprs, failures, bad_text = [], [], []
     for col in source.columns:
         raw = get(col.name)
         if col.type == "VARCHAR":
             typed = raw
+            bad_text.append(
+                f"case when contains({raw}::varchar, chr(0)) "
+                f"or strlen({raw}::varchar) > {MAX_TEXT_BYTES} "
+                f"then {_sql_str(col.name)} end"
+            )
         elif col.type in ("TIMESTAMP", "DATE"):
             # text must follow the contract's format; a typed (parquet) value casts directly
             pattern = fmt.timestamp_format if col.type == "TIMESTAMP" else fmt.date_format
@@ -217,8 +271,13 @@ def _typed_projection(source: Source, get: Callable[[str], str], fmt: contracts.
             failures.append(
                 f"case when {raw} is not null and {typed} is null then {_sql_str(col.name)} end"
             )
-    failed = f"list_filter([{', '.join(failures)}], lambda x: x is not null)" if failures else "[]"
-    return exprs, failed
+    return exprs, _non_null_list(failures), _non_null_list(bad_text)
+
+
+def _non_null_list(items: list[str]) -> str:
+    return (
+        f"list_filter([{', '.join(items)}], lambda x: x is not null)" if items else "[]::varchar[]"
+    )
 
 
 def read_landing_file(con, source: Source, path: Path, n: str = "0") -> _Reader:
@@ -354,12 +413,27 @@ class _Reader:
             ) from exc
 
     def _read_parquet(self) -> None:
+        # DuckDB reads a file whose leading magic is damaged as if it were intact: a file that
+        # does not begin and end with PAR1 is not a parquet file, whatever its footer says.
+        with self.path.open("rb") as fh:
+            head = fh.read(len(PARQUET_MAGIC))
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(size - len(PARQUET_MAGIC), 0))
+            tail = fh.read(len(PARQUET_MAGIC))
+        if size < 2 * len(PARQUET_MAGIC) or head != PARQUET_MAGIC or tail != PARQUET_MAGIC:
+            raise FileRejected(
+                f"{self.path.name} is not a parquet file: it must begin and end with "
+                f"{PARQUET_MAGIC.decode()} (begins with {head!r}, ends with {tail!r})"
+            )
         try:
             described = self.con.execute(
                 f"describe select * from read_parquet({_sql_str(str(self.path))})"
             ).fetchall()
         except Exception as exc:  # duckdb raises several kinds for an unreadable file
-            raise FileRejected(f"unreadable parquet file: {exc}".splitlines()[0]) from exc
+            raise FileRejected(
+                f"unreadable parquet file {self.path.name}: {exc}".splitlines()[0]
+            ) from exc
         self._check_columns([r[0] for r in described])
         file_types = {r[0]: r[1] for r in described}
         for col in self.source.columns:
@@ -379,32 +453,45 @@ class _Reader:
         self._split_typed("_parsed", _quote_ident)
 
     def _split_typed(self, table: str, get: Callable[[str], str]) -> None:
-        exprs, failed = _typed_projection(self.source, get, self.source.csv)
+        exprs, failed, bad_text = _typed_projection(self.source, get, self.source.csv)
         self.con.execute(
             f"""
             create or replace temp table _typed as
-            select line, {failed} as _failed, {", ".join(exprs)} from {table}
+            select line, {failed} as _failed, {bad_text} as _bad_text, {", ".join(exprs)}
+            from {table}
             """
         )
         select = ", ".join(_quote_ident(c) for c in self.source.column_names)
         self.con.execute(
             f"create or replace temp table {self.good} as select {select} from _typed "
-            "where len(_failed) = 0"
+            "where len(_failed) = 0 and len(_bad_text) = 0"
         )
+        # A cast failure names the columns; a text value that cannot be true (a NUL byte,
+        # longer than MAX_TEXT_BYTES) too. The row's text is kept, clipped to RAW_LINE_CHARS.
         self.con.execute(
             f"""
             create or replace temp table {self.bad} as
-            select t.line, t._failed[1] as column_name, 'CAST' as error_type,
-                   'could not convert ' || array_to_string(t._failed, ', ')
-                   || ' to the contract type' as error_message,
-                   to_json(p)::varchar as raw_line  -- the row's text, for rejected rows only
+            select t.line,
+                   coalesce(t._failed[1], t._bad_text[1]) as column_name,
+                   case when len(t._failed) > 0 then 'CAST' else 'TEXT' end as error_type,
+                   case
+                       when len(t._failed) > 0
+                       then 'could not convert ' || array_to_string(t._failed, ', ')
+                            || ' to the contract type'
+                       else 'text value of ' || array_to_string(t._bad_text, ', ')
+                            || ' holds a NUL byte or is longer than {MAX_TEXT_BYTES} bytes'
+                   end as error_message,
+                   left(to_json(p)::varchar, {RAW_LINE_CHARS}) as raw_line
             from _typed as t
             join {table} as p on p.line = t.line
-            where len(t._failed) > 0
+            where len(t._failed) > 0 or len(t._bad_text) > 0
             """
         )
 
 
+RAW_LINE_CHARS = 4096
+"""Characters of a rejected row's text kept in ``ops.rejected_rows.raw_line``."""
+PARQUET_MAGIC = b"PAR1"
 JSON_SCHEMA_SAMPLE = 1000
 """NDJSON records whose keys are compared with the contract (renames, removals)."""
 COMMIT_EVERY = 31
@@ -457,8 +544,10 @@ class Loader:
             # views and facts build for a company that does not deliver it.
             for source in contracts.SOURCES:
                 ensure_raw_table(con, source)
+            landing = self.settings.landing_dir
             for source in wanted:
-                candidates = fixed_days or landing_days(self.settings.landing_dir, source, until)
+                refused: list[Path] = []
+                candidates = fixed_days or landing_days(landing, source, until, refused)
                 loaded_before = dict(
                     con.execute(
                         "select ds, fingerprint from ops.partitions where source = ?",
@@ -468,7 +557,7 @@ class Loader:
                 pending: list[_Partition] = []
                 changed = 0
                 for day in candidates:
-                    files = landing_files(self.settings.landing_dir, source, day)
+                    files = landing_files(landing, source, day, refused)
                     hashes = {p: _sha256(p) for p in files}
                     fingerprint = _fingerprint((p.name, h) for p, h in hashes.items())
                     if not force and loaded_before.get(day) == fingerprint:
@@ -480,10 +569,47 @@ class Loader:
                         self._commit(con, source, pending, summary)
                         pending = []
                 self._commit(con, source, pending, summary)
+                self._record_refused(con, source, refused, summary)
                 self.progress(
                     f"{source.name}: {changed} day(s) loaded, {len(candidates) - changed} unchanged"
                 )
         return summary
+
+    def _record_refused(self, con, source: Source, paths: list[Path], summary) -> None:
+        """Log every path of ``source`` that resolves outside the landing folder as
+        ``refused`` in ``ops.ingest_log`` (the raw gate fails on it), on every run until it
+        is removed: it is never read, hashed nor moved."""
+        landing = self.settings.landing_dir
+        logged_at = datetime.now(UTC).replace(tzinfo=None)
+        for path in paths:
+            try:
+                ds = date.fromisoformat(path.name if path.is_dir() else path.parent.name)
+            except ValueError:
+                ds = None  # the source folder itself
+            message = (
+                f"{path} resolves to {path.resolve()}, outside {landing}: not read, not moved; "
+                "copy the files into the landing folder instead of linking to them"
+            )
+            result = FileResult(source.name, ds, path, "", status="refused", message=message)
+            summary.files.append(result)
+            con.execute(
+                "insert into ops.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    self.run_id,
+                    source.name,
+                    ds,
+                    str(path),
+                    None,
+                    None,
+                    "refused",
+                    0,
+                    0,
+                    "",
+                    "",
+                    message,
+                    logged_at,
+                ],
+            )
 
     def _stage_partition(self, con, source: Source, day: date, hashes, k: int) -> _Partition:
         """Read a partition's files into temp tables, outside any transaction (a reader

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 Format = Literal["csv", "ndjson", "parquet"]
@@ -15,6 +16,15 @@ FILE_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "ndjson": (".ndjson", ".jsonl", ".json"),
     "parquet": (".parquet",),
 }
+
+
+EARLIEST_DATE = date(1970, 1, 1)
+"""No date or timestamp of any source lies before this day: a value before it is a
+placeholder or a broken export (``0001-01-01``), never an event (critical in the raw gate)."""
+
+MAX_TEXT_BYTES = 64 * 1024
+"""The longest text value (in UTF-8 bytes) any column accepts; a longer one, or one holding
+a NUL byte, is a rejected row (``ops.rejected_rows``), never loaded."""
 
 
 @dataclass(frozen=True)
