@@ -518,3 +518,67 @@ def test_days_are_calendar_days(build_db, ds) -> None:
     assert report.passed and report.ds == ds
     with pytest.raises(ValueError):
         audit("raw", db_path=path, ds=ds, run_id="r", days=["2026-11-27'; drop table x; --"])
+
+
+IMPOSSIBLE_DATES = {
+    "ordered at 0001-01-01": (
+        "orders",
+        "update raw.orders set ordered_at = timestamp '0001-01-01' where order_id = 'order_id-3'",
+        "no date or timestamp before 1970-01-01",
+        ['"order_id": "order_id-3"', '"ordered_at": "0001-01-01'],
+    ),
+    "promised 2999-01-01": (
+        "orders",
+        "update raw.orders set promised_delivery_date = date '2999-01-01' "
+        "where order_id = 'order_id-4'",
+        "a delivery is promised within a year of the order",
+        ['"order_id": "order_id-4"', '"promised_delivery_date": "2999-01-01"'],
+    ),
+    "shipment promised in 3000": (
+        "shipments",
+        "update raw.shipments set promised_delivery_date = date '3000-01-01' "
+        "where shipment_id = 'shipment_id-5'",
+        "a delivery is promised within a year of the shipment",
+        ['"shipment_id": "shipment_id-5"', '"promised_delivery_date": "3000-01-01"'],
+    ),
+    "a date in year 1": (
+        "sales_reps",
+        "update raw.sales_reps set hired_date = date '0001-01-01' "
+        "where sales_rep_id = 'sales_rep_id-6'",
+        "no date or timestamp before 1970-01-01",
+        ['"sales_rep_id": "sales_rep_id-6"', '"hired_date": "0001-01-01"'],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(IMPOSSIBLE_DATES))
+def test_impossible_dates_fail_the_raw_gate_with_the_row_shown(build_db, ds, case: str) -> None:
+    source, statement, rule, shown = IMPOSSIBLE_DATES[case]
+    path = build_db([source], sql=[statement])
+    report = audit("raw", db_path=path, ds=ds, run_id="dates", tables=[source])
+
+    # an order placed in year 1 also breaks its promise window: every failure is critical
+    assert {f.severity for f in report.failures} == {"critical"}, report.summary()
+    (failure,) = [f for f in report.failures if rule in f.rule]
+    assert failure.expectation == ROWS
+    assert failure.unexpected_count == 1
+    assert rule in failure.rule
+    assert all(text in failure.observed for text in shown), failure.observed
+    with pytest.raises(QualityGateFailed, match=rule):
+        enforce(report)
+
+
+def test_a_promise_within_the_limit_passes_and_the_limit_is_the_companys(
+    build_db, ds, tmp_path, monkeypatch
+) -> None:
+    promise = "update raw.orders set promised_delivery_date = (ordered_at + interval 366 day)::date"
+    path = build_db(["orders"], sql=[promise])
+    assert audit("raw", db_path=path, ds=ds, run_id="p", tables=["orders"]).passed
+
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "company.toml").write_text("[thresholds]\nmax_promised_delivery_days = 30\n")
+    monkeypatch.setenv("OPSPULSE_CONFIG_DIR", str(config))
+    report = audit("raw", db_path=path, ds=ds, run_id="p30", tables=["orders"])
+    assert _failed(report) == {(ROWS, "promised_delivery_date,ordered_at"): 20}
+    assert "30 days" in report.failures[0].rule

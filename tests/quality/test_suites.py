@@ -185,8 +185,44 @@ def test_a_new_source_gets_a_suite_from_its_contract() -> None:
             "expect_column_values_to_be_unique",
             "expect_column_values_to_be_in_set",
             "expect_column_values_to_be_between",
+            "unexpected_rows_expectation",
         ]
     )
+
+
+@pytest.mark.parametrize("source", contracts.SOURCES, ids=lambda s: s.name)
+def test_every_date_and_timestamp_has_a_critical_floor(source: contracts.Source) -> None:
+    from opspulse.sources.model import EARLIEST_DATE
+
+    suite = suites.suite_specs("raw")[source.name].suite
+    temporal = [c.name for c in source.columns if c.type in ("TIMESTAMP", "DATE")]
+    floors = [e for e in suite.expectations if f"before {EARLIEST_DATE}" in e.meta["rule"]]
+    if not temporal:
+        assert floors == []
+        return
+    (floor,) = floors
+    assert floor.meta["severity"] == "critical"
+    assert floor.meta["column"].split(",") == temporal
+    for column in temporal:
+        assert f"{column} < date '1970-01-01'" in floor.unexpected_rows_query
+
+
+def test_promise_windows_are_critical_limits_named_in_thresholds() -> None:
+    for name, windows in suites.RAW_WINDOWS.items():
+        columns = contracts.get(name).column_names
+        for w in windows:
+            assert {w.later, w.earlier} <= set(columns), name
+            assert w.limit in thresholds.NAMES
+            assert (
+                "critical"
+                in thresholds.Thresholds.__dataclass_fields__[w.limit].metadata["description"]
+            )
+    orders = suites.suite_specs("raw")["orders"].suite
+    (window,) = [
+        e for e in orders.expectations if e.meta.get("threshold") == "max_promised_delivery_days"
+    ]
+    assert window.meta["severity"] == "critical"
+    assert "+ 366" in window.unexpected_rows_query
 
 
 def test_mart_suites_cover_trend_and_attainment_columns() -> None:

@@ -148,3 +148,11 @@ def validate_query(
     return batch.validate(
         suite, result_format=result_format, expectation_parameters=dict(parameters or {})
     )
+
+
+def sample_rows(datasource: SQLDatasource, query: str, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` rows of ``query`` as dicts (a failed check's evidence)."""
+    sql = f"select * from ({query}) as unexpected limit {int(limit)}"
+    with datasource.get_engine().connect() as connection:
+        result = connection.exec_driver_sql(sql)
+        return [dict(row._mapping) for row in result.fetchall()]

@@ -150,7 +150,10 @@ def audit(
                 parameters=parameters,
                 result_format=result_format,
             )
-            checks += _checks(spec, validation)
+            found = _checks(spec, validation)
+            if result_format != "COMPLETE":
+                found = _with_sample_rows(datasource, spec, audit_days, found)
+            checks += found
 
     report = AuditReport(layer=layer, ds=ds, run_id=run_id, results=tuple(checks))
     store.write(
@@ -243,6 +246,32 @@ def _check(spec: SuiteSpec, r: ExpectationValidationResult) -> CheckResult:
         unexpected_count=unexpected_count,
         unexpected_percent=result.get("unexpected_percent"),
     )
+
+
+def _with_sample_rows(
+    datasource, spec: SuiteSpec, days: Sequence[date], checks: list[CheckResult]
+) -> list[CheckResult]:
+    """Failed unexpected-rows checks of a summary audit with a sample of their rows as the
+    observed value (GX keeps rows for COMPLETE results only, too heavy for raw batches)."""
+    import dataclasses
+
+    from opspulse.quality import engine
+
+    out = []
+    for check in checks:
+        query = check.kwargs.get("unexpected_rows_query")
+        if check.success or check.expectation != "unexpected_rows_expectation" or not query:
+            out.append(check)
+            continue
+        batch = f"({spec.batch_query(days)}) as batch"
+        try:
+            rows = engine.sample_rows(datasource, query.replace("{batch}", batch), _SAMPLE_SIZE)
+        except Exception as exc:  # the evidence is a courtesy: never hide the failure itself
+            log.warning("%s: could not sample the unexpected rows: %s", spec.name, exc)
+            out.append(check)
+            continue
+        out.append(dataclasses.replace(check, observed=store.to_json(rows)))
+    return out
 
 
 def _column(kwargs: Mapping[str, Any], meta: Mapping[str, Any]) -> str | None:

@@ -16,6 +16,11 @@ partitions loaded in this run. Each suite checks:
   column's ``pattern`` (a closed form, such as a ledger account ``opex:<category>``);
 - no timestamp lies after the end of the day after the latest batch day (one day of slack
   for the company timezone and exports taken after midnight);
+- no date or timestamp lies before ``EARLIEST_DATE`` (1970-01-01): ``0001-01-01`` is a
+  placeholder, never an event (one check per source, showing the rows);
+- the per-source windows of :data:`RAW_WINDOWS`: a date at most a company limit after another
+  (a delivery promised within ``max_promised_delivery_days`` of the order), critical because
+  beyond that limit the value is wrong, not unusual (see :mod:`opspulse.quality.thresholds`);
 - the per-source ranges of :data:`RAW_RANGES` and :data:`RAW_ORDERED_PAIRS`;
 - the per-source unusual values of :data:`RAW_USUAL` (warning, threshold per company);
 - the batch is not empty (warning).
@@ -48,6 +53,7 @@ from great_expectations.expectations import Expectation
 
 from opspulse.quality.thresholds import DEFAULTS, THRESHOLDS, Thresholds, for_company
 from opspulse.sources import contracts
+from opspulse.sources.model import EARLIEST_DATE
 
 Layer = Literal["raw", "marts"]
 Severity = Literal["critical", "warning"]
@@ -181,6 +187,37 @@ RAW_ORDERED_PAIRS: Mapping[str, tuple[Ordered, ...]] = {
 }
 """Per-source timestamps that follow each other; rows with a NULL in either are skipped."""
 
+
+class Window(NamedTuple):
+    """``later`` lies at most ``limit`` (a threshold, in days) after ``earlier``."""
+
+    later: str
+    earlier: str
+    limit: str
+    rule: str
+
+
+RAW_WINDOWS: Mapping[str, tuple[Window, ...]] = {
+    "orders": (
+        Window(
+            "promised_delivery_date",
+            "ordered_at",
+            "max_promised_delivery_days",
+            "a delivery is promised within a year of the order",
+        ),
+    ),
+    "shipments": (
+        Window(
+            "promised_delivery_date",
+            "shipped_at",
+            "max_promised_delivery_days",
+            "a delivery is promised within a year of the shipment",
+        ),
+    ),
+}
+"""Per-source dates that cannot lie further than a limit of the possible after another
+(critical, with the rows shown); rows with a NULL in either are skipped."""
+
 RAW_USUAL: Mapping[str, tuple[Usual, ...]] = {
     "order_items": (Usual("quantity", "max_units_per_line", "order line quantities are unusual"),),
 }
@@ -209,6 +246,48 @@ def _matches(column: str, pattern: str) -> Expectation:
         ),
         description=rule,
         meta={**critical(rule), "column": column},
+    )
+
+
+def _rows_shown(source: contracts.Source, *columns: str) -> str:
+    """The columns an unexpected-rows query returns: the key, then the columns checked."""
+    return ", ".join(dict.fromkeys([*source.key, *columns]))
+
+
+def _not_before_earliest(source: contracts.Source) -> list[Expectation]:
+    temporal = [c.name for c in source.columns if c.type in ("TIMESTAMP", "DATE")]
+    if not temporal:
+        return []
+    floor = f"date '{EARLIEST_DATE.isoformat()}'"
+    rule = f"no date or timestamp before {EARLIEST_DATE} (a placeholder, not an event)"
+    return [
+        gxe.UnexpectedRowsExpectation(
+            unexpected_rows_query=(
+                f"select {_rows_shown(source, *temporal)} from {{batch}} where "
+                + " or ".join(f"{c} < {floor}" for c in temporal)
+            ),
+            description=rule,
+            meta={**critical(rule), "column": ",".join(temporal)},
+        )
+    ]
+
+
+def _window(source: contracts.Source, window: Window, limits: Thresholds) -> Expectation:
+    days = int(limits[window.limit])
+    rule = (
+        f"{window.rule}: {window.later} at most {window.limit} ({days} days) after {window.earlier}"
+    )
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=(
+            f"select {_rows_shown(source, window.earlier, window.later)} from {{batch}} "
+            f"where {window.later} > cast({window.earlier} as date) + {days}"
+        ),
+        description=rule,
+        meta={
+            **critical(rule),
+            "column": f"{window.later},{window.earlier}",
+            "threshold": window.limit,
+        },
     )
 
 
@@ -262,6 +341,8 @@ def build_raw_suite(source: contracts.Source, limits: Thresholds = DEFAULTS) -> 
             for r in RAW_RANGES.get(source.name, ())
         ),
         *(_ordered(p.later, p.earlier, p.rule) for p in RAW_ORDERED_PAIRS.get(source.name, ())),
+        *_not_before_earliest(source),
+        *(_window(source, w, limits) for w in RAW_WINDOWS.get(source.name, ())),
         *(_unusual(u, limits) for u in RAW_USUAL.get(source.name, ())),
     ]
     return ExpectationSuite(name=f"raw.{source.name}", expectations=expectations)

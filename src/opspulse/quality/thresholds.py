@@ -2,7 +2,15 @@
 
 A threshold says where a real but unusual value starts (a check of it is a *warning* that
 shows the row) or how much slack a reconciliation allows. A check that a value is impossible
-(a negative count, a ratio above 1, a broken key) has no threshold: it is always critical.
+by definition (a negative count, a ratio above 1, a broken key) has no threshold: it is always
+critical.
+
+One kind of threshold is critical: a *limit of the possible* (its description says
+"critical"), where no business reaches but a placeholder or a typo does. A delivery promised
+more than ``max_promised_delivery_days`` after the order is not a slow parcel, it is a
+``2999-01-01`` or a wrong year: the data is wrong, so the check stops the run and shows the
+rows. Such a limit sits far beyond anything real (a year and a day), so that a company never
+needs to raise it to publish true data; a company that does is told which rows and why.
 
 Each threshold below has a default, a unit and a sentence; ``[thresholds]`` of the company
 file (``<config>/company.toml``, read by :mod:`opspulse.settings`) overrides any of them::
@@ -121,6 +129,14 @@ class Thresholds:
         3.0,
         "standard deviations",
         "How far from its trailing mean a headline KPI may be before the anomaly warning.",
+    )
+    max_promised_delivery_days: int = _threshold(
+        366,
+        "days",
+        "A delivery promised more than this many days after the order (orders) or the "
+        "shipment (shipments) is wrong, not late (a placeholder like 2999-01-01, a wrong "
+        "year): critical, the raw check shows the rows. A limit of the possible, not a "
+        "warning threshold.",
     )
     timestamp_slack_days: int = _threshold(
         1,
