@@ -38,3 +38,74 @@ def test_malformed_files_are_refused_with_their_path(tmp_path, text):
     path.write_text(text)
     with pytest.raises(RecipientsError, match=str(path)):
         load_recipients(path)
+
+
+def _file(tmp_path, to: str, sender: str = '"r@example.com"'):
+    path = tmp_path / "recipients.toml"
+    path.write_text(
+        f'sender = {sender}\n[data_team]\nto = ["d@example.com"]\n[roles.sales]\nto = {to}\n'
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "sales@example.com, x@evil.test",
+        "sales@example.com; x@evil.test",
+        "<sales@example.com> x@evil.test",
+        "sales@example.com\\r\\nBcc: x@evil.test",
+        "sales@example.com\\nx@evil.test",
+        "Sales <sales@example.com>, Evil <x@evil.test>",
+        "sales@",
+        "a@b@c",
+        "",
+    ],
+)
+def test_an_entry_that_is_not_exactly_one_address_is_refused_naming_role_and_entry(tmp_path, entry):
+    path = _file(tmp_path, f'["ok@example.com", "{entry}"]')
+    with pytest.raises(RecipientsError) as raised:
+        load_recipients(path)
+    message = str(raised.value)
+    assert str(path) in message and "roles.sales" in message
+    assert repr(entry.replace("\\r", "\r").replace("\\n", "\n")) in message
+
+
+def test_a_sender_with_a_line_break_is_refused(tmp_path):
+    path = _file(tmp_path, '["ok@example.com"]', sender='"r@example.com\\r\\nBcc: x@evil.test"')
+    with pytest.raises(RecipientsError, match="sender"):
+        load_recipients(path)
+
+
+def test_the_envelope_is_exactly_the_parsed_addresses(tmp_path):
+    import smtplib
+    from email.message import EmailMessage
+
+    path = _file(
+        tmp_path,
+        '["sales@example.com", "Head of Sales <head@example.com>", '
+        '"\\"Doe, Jane\\" <jane@example.com>", "ops@example.com (night shift)"]',
+    )
+    to = load_recipients(path).for_role("sales")
+    assert len(to) == 4
+
+    class Recording(smtplib.SMTP):
+        def __init__(self):
+            super().__init__()  # no host: not connected
+            self.envelopes = []
+
+        def ehlo_or_helo_if_needed(self):
+            pass
+
+        def sendmail(self, from_addr, to_addrs, msg, mail_options=(), rcpt_options=()):
+            self.envelopes.append(list(to_addrs))
+            return {}
+
+    message = EmailMessage()
+    message["From"] = "r@example.com"
+    message["To"] = ", ".join(to)  # as opspulse.reports.delivery.build_message writes it
+    message.set_content("x")
+    client = Recording()
+    client.send_message(message)
+    expected = ["sales@example.com", "head@example.com", "jane@example.com", "ops@example.com"]
+    assert client.envelopes == [expected]

@@ -10,7 +10,11 @@ to = ["data-team@example.com"]
 to = ["ecommerce-ops@example.com"]
 ```
 
-Addresses appear only in the message headers, never in a body.
+Addresses appear only in the message headers, never in a body. Each entry of a ``to`` list
+is exactly one address (``"Sales <sales@example.com>"`` or ``"sales@example.com"``); an
+entry that reads as more or fewer (``"sales@example.com, x@evil.test"``), or holds a line
+break, is refused when the file is read, naming the role and the entry. SMTP's envelope is
+derived from the To header, so the envelope is exactly the entries' addresses.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.utils import parseaddr
+from email.utils import formataddr, getaddresses, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +71,44 @@ class Recipients:
             )
 
 
+def one_address(entry: str, *, path: Path, where: str) -> str:
+    """``entry`` as one ``Name <address>`` (or bare address) header value, or a
+    :class:`RecipientsError` naming ``where`` (the role) and the entry: an entry is exactly one
+    address, as :func:`email.utils.getaddresses` reads it, with no line break or other
+    control character (``"a@x.com, b@y.com"`` would put both in the envelope)."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in entry):
+        raise RecipientsError(
+            f"{path}: {where} entry {entry!r} holds a line break or control character; "
+            "write one address per entry"
+        )
+    pairs = getaddresses([entry])
+    found = [addr for _, addr in pairs]
+    if len(pairs) != 1 or not _is_address(found[0]):
+        raise RecipientsError(
+            f"{path}: {where} entry {entry!r} must be exactly one address "
+            f"(read as {len(pairs)}: {', '.join(repr(a) for a in found) or 'none'}); "
+            "write one address per entry"
+        )
+    value = formataddr(pairs[0])
+    if getaddresses([value]) != pairs:  # pragma: no cover - formataddr round-trips
+        raise RecipientsError(f"{path}: {where} entry {entry!r} is not a plain address")
+    return value
+
+
+def _is_address(addr: str) -> bool:
+    local, at, domain = addr.rpartition("@")
+    return (
+        bool(at and local and domain)
+        and "@" not in local.strip('"')
+        and not any(ch.isspace() for ch in addr)
+    )
+
+
+def envelope(entries: Iterable[str]) -> tuple[str, ...]:
+    """The addresses SMTP is given for header values ``entries`` (the parsed addresses)."""
+    return tuple(addr for _, addr in getaddresses(list(entries)))
+
+
 def _addresses(path: Path, where: str, value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -74,9 +116,12 @@ def _addresses(path: Path, where: str, value: Any) -> tuple[str, ...]:
         raise RecipientsError(f"{path}: {where}.to must be a list of addresses")
     out = []
     for item in value:
-        if not isinstance(item, str) or "@" not in parseaddr(item)[1]:
+        if not isinstance(item, str):
             raise RecipientsError(f"{path}: {where}.to has an invalid address {item!r}")
-        out.append(item.strip())
+        out.append(one_address(item.strip(), path=path, where=f"{where}.to"))
+    joined = getaddresses([", ".join(out)])  # the To header, as SMTP's envelope is derived
+    if [addr for _, addr in joined] != list(envelope(out)):  # pragma: no cover - guard
+        raise RecipientsError(f"{path}: {where}.to does not read back as its own addresses")
     return tuple(out)
 
 
@@ -91,6 +136,7 @@ def load_recipients(path: Path | str) -> Recipients:
     sender = data.get("sender")
     if not isinstance(sender, str) or "@" not in parseaddr(sender)[1]:
         raise RecipientsError(f'{path}: set sender = "Name <address@your-company.com>"')
+    sender = one_address(sender.strip(), path=path, where="sender")
     roles_table = data.get("roles", {})
     if not isinstance(roles_table, dict):
         raise RecipientsError(f"{path}: [roles] must be a table of [roles.<role>] tables")
