@@ -36,10 +36,36 @@ create table if not exists ops.role_plan (
 """
 
 
-def run_day(context) -> tuple[date, str]:
-    """The company-local day an Airflow run processes (its data interval start) and run id."""
+RUN_PARAMS: dict = {}
+"""The params a run of ``opspulse_nightly`` accepts in its ``conf``: none. The day a run
+processes is its data interval (``airflow dags test opspulse_nightly <day>``, a backfill),
+never a conf key; a key nobody reads would be silently ignored, so any key fails the run."""
+
+
+def check_conf(context) -> None:
+    """Fail the run at once (no retry) when its ``conf`` holds a key :data:`RUN_PARAMS` does
+    not declare."""
+    dag_run = context.get("dag_run")
+    conf = dict(getattr(dag_run, "conf", None) or {})
+    unknown = sorted(set(conf) - set(RUN_PARAMS))
+    if unknown:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        accepted = ", ".join(sorted(RUN_PARAMS)) or "none"
+        raise AirflowFailException(
+            f"run {context.get('run_id')}: unknown conf key(s) {', '.join(map(repr, unknown))}; "
+            f"opspulse_nightly accepts {accepted}: the day is the run's data interval "
+            "(airflow dags test opspulse_nightly <YYYY-MM-DD>, or a backfill)"
+        )
+
+
+def run_day(context, *, strict: bool = True) -> tuple[date, str]:
+    """The company-local day an Airflow run processes (its data interval start) and run id;
+    ``strict`` first refuses a run whose conf holds an unknown key (:func:`check_conf`)."""
     from zoneinfo import ZoneInfo
 
+    if strict:
+        check_conf(context)
     start = context.get("data_interval_start") or context["logical_date"]
     ds = start.astimezone(ZoneInfo(_cfg().timezone)).date()
     return ds, context["run_id"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -87,3 +87,29 @@ def test_nightly_flow_is_gated(dagbag):
     assert alert.upstream_task_ids == set(order[:-1])
     assert alert.trigger_rule == "one_failed"
     assert "send_reports" not in alert.upstream_task_ids
+
+
+def test_the_run_declares_its_params_and_refuses_unknown_conf(dagbag):
+    from types import SimpleNamespace
+
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from opspulse import nightly
+
+    dag = dagbag.dags["opspulse_nightly"]
+    assert set(dag.params.keys()) == set(nightly.RUN_PARAMS) == set()
+
+    def context(conf):
+        return {
+            "dag_run": SimpleNamespace(conf=conf),
+            "run_id": "manual__1",
+            "data_interval_start": datetime(2026, 11, 27, tzinfo=UTC),
+            "logical_date": datetime(2026, 11, 27, tzinfo=UTC),
+        }
+
+    assert nightly.run_day(context({})) == (date(2026, 11, 27), "manual__1")
+    assert nightly.run_day(context(None))[0] == date(2026, 11, 27)
+    with pytest.raises(AirflowFailException, match=r"unknown conf key\(s\) 'ds', 'surprise'"):
+        nightly.run_day(context({"surprise": 1, "ds": "2026-01-01"}))
+    # the alert still runs for such a run: it tells the data team the run failed
+    assert nightly.run_day(context({"surprise": 1}), strict=False)[0] == date(2026, 11, 27)
