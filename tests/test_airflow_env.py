@@ -40,3 +40,48 @@ def test_a_relay_without_tls_defaults_to_port_25_and_airflow_conn_wins():
 def test_a_bad_smtp_setting_is_named(name, value):
     with pytest.raises(settings.SettingsError, match=name):
         settings.smtp({"OPSPULSE_SMTP_HOST": "relay", name: value})
+
+
+def test_airflow_passwords_file_is_created_0600_and_stays_so(tmp_path, monkeypatch):
+    """SimpleAuthManager writes plain-text passwords into the file it finds, keeping its
+    mode: opspulse creates it 0600 before any Airflow process starts."""
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    from opspulse.airflow_env import airflow_env, protect_secrets
+
+    monkeypatch.setenv("OPSPULSE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("AIRFLOW_HOME", raising=False)
+    monkeypatch.delenv("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE", raising=False)
+    old_umask = os.umask(0o022)  # the usual umask: a file Airflow creates would be 0644
+    try:
+        env = airflow_env(settings.load())
+        protect_secrets(env)
+        passwords = tmp_path / "home" / "airflow" / "passwords.json"
+        assert stat.S_IMODE(passwords.stat().st_mode) == 0o600
+        assert stat.S_IMODE(passwords.parent.stat().st_mode) == 0o700
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from airflow.api_fastapi.auth.managers.simple.simple_auth_manager import "
+                "SimpleAuthManager; SimpleAuthManager().init()",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.umask(old_umask)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "admin" in json.loads(passwords.read_text())  # Airflow wrote its password there
+    assert stat.S_IMODE(passwords.stat().st_mode) == 0o600
+
+    passwords.chmod(0o644)  # an older home: the next start makes it private again
+    (passwords.parent / "airflow.cfg").write_text("[core]\nfernet_key = x\n")
+    protect_secrets(env)
+    assert stat.S_IMODE(passwords.stat().st_mode) == 0o600
+    assert stat.S_IMODE((passwords.parent / "airflow.cfg").stat().st_mode) == 0o600

@@ -119,6 +119,21 @@ def airflow_env(
     return env
 
 
+def protect_secrets(env: Mapping[str, str]) -> None:
+    """Before Airflow starts: its home is 0700, SimpleAuthManager's passwords file exists with
+    mode 0600 (Airflow opens it for appending and keeps the mode it finds; left to itself it
+    creates it world-readable) and ``airflow.cfg`` (the Fernet key), once written, is 0600."""
+    from opspulse.private_files import make_private, private_file, private_folder
+
+    home = Path(env["AIRFLOW_HOME"]) if env.get("AIRFLOW_HOME") else None
+    if home is not None:
+        private_folder(home)
+        make_private(home / "airflow.cfg")
+    passwords = env.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE")
+    if passwords:
+        private_file(Path(passwords))
+
+
 def airflow_executable() -> str:
     candidate = Path(sys.executable).with_name("airflow")
     return str(candidate) if candidate.exists() else "airflow"
@@ -133,6 +148,7 @@ def run_airflow(
     """Run an ``airflow`` CLI command; keep its output in ``log_file`` and hand each line to
     ``on_line`` as it comes."""
     command = [airflow_executable(), *args]
+    protect_secrets(env)
     if log_file is None:
         return subprocess.run(
             command, env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT

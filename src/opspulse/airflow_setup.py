@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from opspulse import settings as settings_mod
-from opspulse.airflow_env import run_airflow
+from opspulse.airflow_env import protect_secrets, run_airflow
 
 POOL_SLOTS = 1
 POOL_DESCRIPTION = "one DuckDB writer at a time"
@@ -64,6 +64,7 @@ def ensure(
     database = "up to date" if exists else "created"
     if (upgrade or not exists) and run_airflow(["db", "migrate"], env, logs / "db-migrate.log"):
         raise AirflowSetupFailed(f"airflow db migrate failed; see {logs / 'db-migrate.log'}")
+    protect_secrets(env)  # airflow.cfg now exists: its Fernet key is the owner's only
     child_env = dict(env)
     if connection is not None:
         child_env[_CONNECTION_VAR] = connection

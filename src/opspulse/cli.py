@@ -139,9 +139,11 @@ def _cmd_query(args) -> int:
 def _cmd_airflow(args) -> int:
     import subprocess
 
-    from opspulse.airflow_env import airflow_env, airflow_executable
+    from opspulse.airflow_env import airflow_env, airflow_executable, protect_secrets
 
-    return subprocess.call([airflow_executable(), *args.airflow_args], env=airflow_env())
+    env = airflow_env()
+    protect_secrets(env)
+    return subprocess.call([airflow_executable(), *args.airflow_args], env=env)
 
 
 def _cmd_dbt(args) -> int:
