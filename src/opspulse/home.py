@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from opspulse import catalogue, targets
@@ -294,7 +295,7 @@ def check_ready(cfg: settings_mod.Settings, env: Mapping[str, str] | None = None
     if db is not None:
         if not db.is_file():
             raise HomeNotReady(f"{cfg.home} is not set up: no Airflow metadata database; {first}")
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con = sqlite3.connect(f"file:{quote(str(db))}?mode=ro", uri=True)  # ? # % in a path
         try:
             pool = con.execute("select slots from slot_pool where pool = ?", [DUCKDB_POOL])
             slots = pool.fetchone()

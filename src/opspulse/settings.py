@@ -228,10 +228,27 @@ def _origin(env: Mapping[str, str], variable: str, company_path: Path, key: str)
     return variable if env.get(variable) else f"{company_path} [company] {key}"
 
 
+UNUSABLE_PATH_CHARACTERS = ("?", "\\")
+"""Characters DuckDB misreads in a database path: ``?`` starts connection options (its WAL
+goes to ``a.wal?b``), ``\\`` is a folder separator. Quotes are fine (every path reaching SQL
+is quoted, see ``opspulse.warehouse.connection.sql_literal``)."""
+
+
+def _home(value: str | Path) -> Path:
+    home = Path(value).resolve()
+    bad = [c for c in UNUSABLE_PATH_CHARACTERS if c in str(home)]
+    if bad:
+        raise SettingsError(
+            f"OPSPULSE_HOME={str(home)!r} holds {' and '.join(map(repr, bad))}, which DuckDB "
+            "misreads in a database path; choose a folder without them"
+        )
+    return home
+
+
 def load(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     root = _repo_or_cwd()
-    home = Path(env.get("OPSPULSE_HOME", root / "var")).resolve()
+    home = _home(env.get("OPSPULSE_HOME", root / "var"))
     config_dir = _config_dir(env, home, root)
     company_path = config_dir / "company.toml"
     company_toml = _company_file(company_path)

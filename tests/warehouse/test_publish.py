@@ -162,3 +162,52 @@ def test_kpi_history_appends_only_new_or_restated_values(opspulse_home):
     publish(second, "run-2", settings=cfg)
     restated = (second, first, "ecommerce", "net_sales", "total", 90.0, "run-2")
     assert _history(cfg) == [row, restated], "a late correction is kept beside the old value"
+
+
+HOSTILE_HOMES = ["o'brien's home", "x'; create table pwned(a int); --", 'q"uote %20#*[1]{a}']
+"""Home paths with quotes and characters URIs and globs treat specially."""
+
+
+@pytest.mark.parametrize("name", HOSTILE_HOMES)
+def test_a_hostile_home_publishes_and_loads_and_runs_no_sql(tmp_path, monkeypatch, name):
+    from opspulse import settings
+    from opspulse.sources import contracts
+    from opspulse.sources.loader import Loader
+
+    home = tmp_path / name / "home"
+    monkeypatch.setenv("OPSPULSE_HOME", str(home))
+    cfg = settings.load()
+    assert str(cfg.home).endswith(f"{name}/home")
+    build_marts(cfg, 100.0)
+    publish(date(2026, 11, 1), "run-1", settings=cfg)
+    build_marts(cfg, 250.0)
+    result = publish(date(2026, 11, 2), "run-2", settings=cfg)  # attaches the previous one
+
+    assert read_published(cfg) == 250.0
+    assert published_ds(cfg) == date(2026, 11, 2)
+    assert set(result.tables) == {"marts.rpt_ecommerce__daily", "marts.kpi_history"}
+
+    folder = cfg.landing_dir / "payments" / "2026-11-01"
+    folder.mkdir(parents=True)
+    header = ",".join(contracts.get("payments").column_names)
+    (folder / "it's.csv").write_text(f"{header}\np1,o1,charge,card,10.00,2026-11-01 10:00:00\n")
+    summary = Loader("run-1", settings=cfg).run(until=date(2026, 11, 1), sources=["payments"])
+    assert (summary.rows_loaded, summary.quarantined) == (1, [])
+
+    for db in (cfg.marts_db, cfg.build_db):
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            tables = {
+                t for (t,) in con.execute("select table_name from duckdb_tables()").fetchall()
+            }
+        finally:
+            con.close()
+        assert "pwned" not in tables, db
+
+
+@pytest.mark.parametrize("name", ["what?", "back\\slash"])
+def test_a_home_duckdb_would_misread_is_refused_naming_it(tmp_path, name):
+    from opspulse import settings
+
+    with pytest.raises(settings.SettingsError, match="OPSPULSE_HOME.*DuckDB misreads"):
+        settings.load({"OPSPULSE_HOME": str(tmp_path / name)})

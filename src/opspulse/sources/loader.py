@@ -54,7 +54,7 @@ from opspulse.sources import contracts
 from opspulse.sources.cadence import effective_cadence
 from opspulse.sources.contracts import Source
 from opspulse.sources.model import MAX_TEXT_BYTES
-from opspulse.warehouse.connection import connect
+from opspulse.warehouse.connection import connect, sql_literal
 
 log = logging.getLogger(__name__)
 
@@ -168,8 +168,8 @@ def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+_sql_str = sql_literal
+"""A SQL string literal (a path, a header name from a file): ``'`` doubled, NUL refused."""
 
 
 def outside(path: Path, landing_dir: Path) -> bool:

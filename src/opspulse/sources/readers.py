@@ -8,10 +8,9 @@ from outside uses the loader instead, which reads loosely and rejects what does 
 from __future__ import annotations
 
 from opspulse.sources.model import Source
+from opspulse.warehouse.connection import sql_literal
 
-
-def sql_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+__all__ = ["sql_literal", "typed_reader"]
 
 
 def typed_reader(source: Source, path: str, *, filename: bool = False) -> str:
