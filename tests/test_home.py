@@ -109,6 +109,24 @@ def test_init_writes_the_company_files(inits):
     assert "opspulse run" in inits.first.stdout
 
 
+def test_init_keeps_its_secrets_private(inits):
+    import stat
+
+    salt_file = inits.home / "secrets" / "email_hash_salt"
+    salt = salt_file.read_text().strip()
+    assert len(salt) == 64
+    assert f"{salt_file}  (written)" in inits.first.stdout
+    for run in (inits.first, inits.second):
+        assert salt not in run.stdout + run.stderr
+    assert not (inits.home / "config" / "email_hash_salt").exists()  # never with the config
+    for path in (salt_file, inits.home / "airflow" / "passwords.json"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    cfg_file = inits.home / "airflow" / "airflow.cfg"
+    if cfg_file.exists():  # the Fernet key
+        assert stat.S_IMODE(cfg_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE((inits.home / "airflow").stat().st_mode) == 0o700
+
+
 def test_init_creates_the_pool_and_the_smtp_connection(inits):
     pools = opspulse(["airflow", "pools", "get", DUCKDB_POOL, "-o", "json"], inits.env)
     assert pools.returncode == 0, pools.stderr
@@ -139,7 +157,7 @@ def test_a_second_init_changes_nothing_and_keeps_the_edited_company_file(inits):
     assert {p.name: p.read_bytes() for p in config.iterdir()} == inits.edited
     assert inits.rows_after == inits.rows_before
     out = inits.second.stdout
-    assert out.count("(kept)") == 3 and "(written)" not in out
+    assert out.count("(kept)") == 4 and "(written)" not in out  # 3 config files, the salt
     assert "--timezone changed nothing" in out
     assert "pool opspulse_duckdb (1 slot): unchanged" in out
     assert "SMTP connection: kept" in out

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from opspulse import catalogue, targets
+from opspulse import catalogue, hash_salt, targets
 from opspulse import settings as settings_mod
 from opspulse.sources import contracts
 
@@ -253,6 +253,10 @@ def init(
     _write_once(cfg.targets_file, ",".join(targets.HEADER) + "\n", report)
     cfg = settings_mod.load(env)
     check_company(cfg, env)
+    if not env.get(hash_salt.SETTING):  # the home's own secret salt, 0600, never printed
+        existed = cfg.hash_salt_file.exists()
+        hash_salt.ensure(cfg, env)
+        report.files[cfg.hash_salt_file] = "kept" if existed else "written"
 
     connection, report.connection_source = smtp_connection_from_env(cfg, env)
     progress("setting up Airflow's metadata database, the pool and the SMTP connection")

@@ -80,6 +80,9 @@ def ensure_airflow(cfg: settings_mod.Settings, env: dict[str, str], smtp_port: i
         cfg, env, pool=DUCKDB_POOL, connection=smtp_connection_uri(port=smtp_port), upgrade=False
     )
     say(f"  database {done.database}, pool {done.pool}, connection {done.connection}")
+    from opspulse import hash_salt
+
+    hash_salt.ensure(cfg, env)  # the home's email hash salt (0600), generated once
 
 
 def free_port(preferred: int | None = None) -> int:

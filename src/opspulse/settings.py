@@ -24,6 +24,7 @@ tests can point a run at a temporary data directory). Runtime data always lives 
 | ``OPSPULSE_SMTP_USER``         | (none)                      | login, when the server needs one         |
 | ``OPSPULSE_SMTP_PASSWORD``     | (none)                      | its password: environment only, never in a file or a log |
 | ``OPSPULSE_SMTP_STARTTLS``     | ``true``                    | upgrade the connection with STARTTLS     |
+| ``OPSPULSE_HASH_SALT``         | ``<home>/secrets/email_hash_salt`` | secret salt of customer email hashes (``opspulse.hash_salt``) |
 
 The ``OPSPULSE_SMTP_*`` variables are read by :func:`smtp` only: ``opspulse init`` turns them
 into the Airflow connection ``OPSPULSE_SMTP_CONN_ID`` in Airflow's metadata database (an
@@ -127,6 +128,11 @@ class Settings:
     @property
     def dbt_log_dir(self) -> Path:
         return self.home / "dbt" / "logs"
+
+    @property
+    def hash_salt_file(self) -> Path:
+        """The home's secret email hash salt (0600; see :mod:`opspulse.hash_salt`)."""
+        return self.home / "secrets" / "email_hash_salt"
 
     @property
     def recipients_file(self) -> Path:

@@ -32,6 +32,8 @@ TIMEZONE = "Europe/Berlin"
 YEAR = 2026
 
 EMAILS = ("alice@example.com", "bob@example.com", "carol@example.com")
+SESSION_SALT = "session-salt-0123456789abcdef"
+"""The email hash salt of the session's build (a home's comes from opspulse.hash_salt)."""
 PHONES = ("+49 30 1234567", "+49 40 7654321")
 SUBJECT = "Where is my parcel? Call me on +49 30 1234567 or alice@example.com"
 
@@ -253,6 +255,7 @@ def dbt_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DbtRun]:
         "OPSPULSE_TARGETS_FILE": str(DEMO_TARGETS_FILE),
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_ENV_SECRET_OPSPULSE_HASH_SALT": SESSION_SALT,
     }
     with pytest.MonkeyPatch.context() as mp:
         for key, value in env.items():
@@ -318,5 +321,50 @@ def build_kpi_targets(tmp_path_factory: pytest.TempPathFactory):
                 "order by ordinal_position"
             ).fetchall()
         return rows, types
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def session_salt() -> str:
+    return SESSION_SALT
+
+
+@pytest.fixture(scope="session")
+def emails() -> tuple[str, ...]:
+    return EMAILS
+
+
+@pytest.fixture(scope="session")
+def build_customers(tmp_path_factory: pytest.TempPathFactory):
+    """``dbt run --select stg_shop__customers`` over the world's customers into a database of
+    its own, with the email hash salt given (None: unset); returns (success, rows, work dir)."""
+
+    def build(salt: str | None):
+        work = tmp_path_factory.mktemp("customers")
+        build_db = work / "build.duckdb"
+        with duckdb.connect(str(build_db)) as con:
+            create_raw_tables(con)
+            insert_world(con, {"customers": WORLD["customers"]})
+        args = ["run", "--select", "stg_shop__customers", "--project-dir", str(DBT_PROJECT_DIR)]
+        args += ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work / "target")]
+        args += ["--log-path", str(work / "logs")]
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("OPSPULSE_BUILD_DB", str(build_db))
+            mp.setenv("OPSPULSE_DUCKDB_MEMORY_LIMIT", "1GB")
+            mp.setenv("DO_NOT_TRACK", "1")
+            if salt is None:
+                mp.delenv("DBT_ENV_SECRET_OPSPULSE_HASH_SALT", raising=False)
+            else:
+                mp.setenv("DBT_ENV_SECRET_OPSPULSE_HASH_SALT", salt)
+            result = _invoke(args)
+            _release_build_db()
+        rows = []
+        if result.success:
+            with duckdb.connect(str(build_db), read_only=True) as con:
+                rows = con.execute(
+                    "select customer_id, email_hash from staging.stg_shop__customers order by 1"
+                ).fetchall()
+        return result.success, rows, work
 
     return build

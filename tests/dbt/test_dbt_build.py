@@ -499,3 +499,60 @@ def test_kpi_targets_path_is_quoted_and_no_file_means_no_targets(build_kpi_targe
     path.write_text("role,kpi,period,target\nsales,net_sales,daily,1250.5\n")
     assert build_kpi_targets(str(path)) == ([("sales", "net_sales", "daily", 1250.5)], TARGET_TYPES)
     assert build_kpi_targets("") == ([], TARGET_TYPES)
+
+
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_email_hashes_are_salted_per_home(build_customers, emails):
+    salt_a, salt_b = "home-a-salt-0123456789", "home-b-salt-9876543210"
+    ok, first, _ = build_customers(salt_a)
+    assert ok
+    ok, again, _ = build_customers(salt_a)
+    ok_b, other, _ = build_customers(salt_b)
+    assert ok_b
+    assert first == again  # same salt, same hashes
+    assert [h for _, h in first] != [h for _, h in other]  # another home, other hashes
+    assert all(a != b for (_, a), (_, b) in zip(first, other, strict=True))
+    by_id = dict(first)
+    assert by_id["c1"] == _sha256(f"{salt_a}|{emails[0]}")
+    assert {by_id["c1"], by_id["c2"]}.isdisjoint({_sha256(e) for e in emails})
+
+
+def test_without_a_salt_the_build_fails_rather_than_hash_unsalted(build_customers):
+    ok, rows, work = build_customers(None)
+    assert not ok
+    log = (work / "logs" / "dbt.log").read_text()
+    assert "no email hash salt" in log
+
+
+def test_the_build_holds_no_unsalted_hash_and_no_salt(built, emails, session_salt):
+    unsalted = [
+        digest
+        for email in emails
+        for variant in (email, email.upper(), f" {email} ")
+        for digest in (_sha256(variant), _sha256(variant.strip().lower()))
+    ]
+    columns = built.query(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where data_type = 'VARCHAR' and table_catalog = current_database()"
+    )
+    assert ("staging", "stg_shop__customers", "email_hash") in columns
+    for schema, table, column in columns:
+        found = built.query(
+            f'select count(*) from "{schema}"."{table}" '
+            f'where "{column}" in ({", ".join("?" * len(unsalted))})',
+            unsalted,
+        )
+        assert found == [(0,)], f"{schema}.{table}.{column} holds an unsalted email hash"
+    definitions = built.query("select sql from duckdb_views() where not internal")
+    assert not [sql for (sql,) in definitions if session_salt in (sql or "")]
+    for path in built.target_path.rglob("*"):
+        if path.is_file():
+            assert session_salt not in path.read_text(errors="replace"), path
+    for path in (built.target_path.parent / "logs").rglob("*"):
+        if path.is_file():
+            assert session_salt not in path.read_text(errors="replace"), path

@@ -1,3 +1,6 @@
+{# a table: the salt is a session variable of the build, a view would hash without it #}
+{{ config(materialized='table') }}
+
 with
 
 source as (
@@ -22,7 +25,7 @@ renamed as (
         customer_id,
 
         {# personal data: the email is kept only as a hash, the phone is dropped #}
-        sha256(lower(trim(email))) as email_hash,
+        {{ email_hash('email') }} as email_hash,
 
         upper(country) as country,
         region,

@@ -42,7 +42,10 @@ class DbtResult:
 def dbt_env(cfg: settings_mod.Settings) -> dict[str, str]:
     """The environment dbt runs in; raises :class:`opspulse.targets.TargetsError` for a
     malformed targets file (no file: no targets)."""
+    from opspulse import hash_salt
+
     env = dict(os.environ)
+    env.pop(hash_salt.SETTING, None)  # dbt gets it as a secret (scrubbed from its logs) only
     env.update(
         OPSPULSE_BUILD_DB=str(cfg.build_db),
         OPSPULSE_TIMEZONE=cfg.timezone,
@@ -52,6 +55,7 @@ def dbt_env(cfg: settings_mod.Settings) -> dict[str, str]:
         OPSPULSE_TARGETS_FILE=targets.dbt_path(cfg.targets_file),
         DBT_SEND_ANONYMOUS_USAGE_STATS="False",
     )
+    env[hash_salt.DBT_ENV] = hash_salt.ensure(cfg)
     return env
 
 
