@@ -300,3 +300,20 @@ def test_a_ledger_account_is_checked_by_its_form(tmp_path):
         ("gl_entries/2026-11-01/gl_entries.parquet", 3, "account", "accepted")
     ]
     assert "'salaries' does not have the contract's form" in report.describe()
+
+
+def test_a_symlink_out_of_the_landing_folder_is_an_error_and_is_not_read(tmp_path):
+    root = tmp_path / "landing"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "orders.csv").write_text("not,a,contract\n")
+    (root / "orders" / "2026-11-01").mkdir(parents=True)
+    (root / "orders" / "2026-11-02").symlink_to(elsewhere, target_is_directory=True)
+    (root / "orders" / "2026-11-01" / "orders.csv").symlink_to(elsewhere / "orders.csv")
+
+    report = check_landing(root)
+
+    outside = sorted(p.path for p in report.problems if p.kind == "outside_landing")
+    assert outside == ["orders/2026-11-01/orders.csv", "orders/2026-11-02"]
+    assert all(p.severity == "error" for p in report.problems if p.kind == "outside_landing")
+    assert report.files_checked == 0

@@ -24,7 +24,13 @@ from typing import Literal
 import duckdb
 
 from opspulse.sources import contracts
-from opspulse.sources.loader import FileRejected, _quote_ident, _sql_str, read_landing_file
+from opspulse.sources.loader import (
+    FileRejected,
+    _quote_ident,
+    _sql_str,
+    outside,
+    read_landing_file,
+)
 from opspulse.sources.model import Source
 
 Severity = Literal["error", "warning", "info"]
@@ -132,6 +138,9 @@ def check_landing(
             if child.name not in contracts.SOURCES_BY_NAME:
                 report.problems.append(_unknown_source(rel, child.name))
                 continue
+            if outside(child, root):
+                report.problems.append(_outside(rel, child))
+                continue
             seen.add(child.name)
             source = contracts.SOURCES_BY_NAME[child.name]
             files, rows, errors = report.files_checked, report.rows_checked, report.errors
@@ -168,6 +177,16 @@ def _unknown_source(rel: str, name: str) -> Problem:
     )
 
 
+def _outside(rel: str, path: Path) -> Problem:
+    return Problem(
+        "error",
+        "outside_landing",
+        rel,
+        f"resolves to {path.resolve()}, outside the landing folder: the loader never reads "
+        "nor moves it and the raw gate fails; copy the files in instead of linking",
+    )
+
+
 def _check_source_folder(root: Path, folder: Path, checker: _FileChecker, report) -> None:
     for child in sorted(folder.iterdir()):
         if _ignored(child):
@@ -177,6 +196,9 @@ def _check_source_folder(root: Path, folder: Path, checker: _FileChecker, report
             report.problems.append(
                 Problem("warning", "stray_file", rel, "not in a YYYY-MM-DD folder: ignored")
             )
+            continue
+        if outside(child, root):
+            report.problems.append(_outside(rel, child))
             continue
         try:
             day = date.fromisoformat(child.name)
@@ -213,6 +235,9 @@ def _check_source_folder(root: Path, folder: Path, checker: _FileChecker, report
         if not files:
             report.problems.append(Problem("warning", "empty_day", rel, _empty_day(checker.source)))
         for path in files:
+            if outside(path, root):
+                report.problems.append(_outside(path.relative_to(root).as_posix(), path))
+                continue
             report.files_checked += 1
             rows, problems = checker.check(path, path.relative_to(root).as_posix())
             report.rows_checked += rows
