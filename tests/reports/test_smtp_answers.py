@@ -194,3 +194,17 @@ def test_smtp_down_for_the_whole_run_fails_every_role(send, build_db, monkeypatc
     assert all(
         r.status == "failed" for role in ("ecommerce", "users") for r in rows(build_db, role)
     )
+
+
+def test_a_refused_address_removed_from_the_recipients_is_not_retried(
+    send, server, build_db, recipients_file
+):
+    server.rcpt[ECOMMERCE[1]] = ["550 5.1.1 Mailbox unavailable"]
+    with pytest.raises(ReportsNotSent):
+        send()
+    recipients_file.write_text(recipients_file.read_text().replace(f', "{ECOMMERCE[1]}"', ""))
+    summary = send()
+    assert not summary.failed and summary.sent == ["ecommerce"]  # it reached everyone listed
+    assert len(server.envelopes("ecommerce")) == 1
+    assert rows(build_db, "ecommerce")[-1].status == "sent"
+    assert send().skipped == ["ecommerce", "users"]

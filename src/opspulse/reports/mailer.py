@@ -188,6 +188,9 @@ def _deliver(
             subject=rendered.subject,
             sent_values=sent_values,
         )
+        if not envelope:  # the addresses still missing have left the recipients file
+            ledger.record_sent(ledger_id, delivered_to=(), note="every recipient had it already")
+            return message_id
         try:
             accepted = send_message(message, conn_id=conn_id, envelope_to=envelope)
         except DeliveryError as exc:
