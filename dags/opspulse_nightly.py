@@ -7,8 +7,11 @@ role its morning summary, but only after the data has passed its quality checks:
 `load_sources` → `audit_raw` → `build_marts` → `audit_marts` → `publish_marts` → `send_reports`
 
 If anything before the publish fails (a quarantined file, a failed critical expectation, a
-dbt error), nothing is published, no stakeholder gets a report, and `alert_data_team` emails
-the data team the failed checks. Every task that opens the build database takes the single
+dbt error), nothing is published and no stakeholder gets a report. Every failed task, the
+sending included, emails the data team once through its failure notifier
+(`DataTeamFailureNotifier`, on the `OPSPULSE_ALERT_CONN_ID` connection): the task, the error
+and a link to its log; a quality-gate failure is told instead by `alert_data_team`, with every
+failed check. Every task that opens the build database takes the single
 slot of the `opspulse_duckdb` pool. The day processed is the run's data interval (in the
 company's timezone); re-running or backfilling a day gives the same result as the first run
 and never sends the same report twice. The first day is the company's `start_date`
@@ -24,6 +27,7 @@ import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, TriggerRule, chain, dag, task
 
 from opspulse import nightly, settings
+from opspulse.reports.notifier import DataTeamFailureNotifier
 
 COMPANY = settings.load()
 TZ = pendulum.timezone(COMPANY.timezone)
@@ -48,6 +52,7 @@ PUBLISHED_MARTS = Asset(nightly.PUBLISHED_MARTS_ASSET)
         "email_on_failure": False,
         "email_on_retry": False,
         "pool": POOL,
+        "on_failure_callback": [DataTeamFailureNotifier()],
     },
 )
 def opspulse_nightly():

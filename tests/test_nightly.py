@@ -85,3 +85,30 @@ def test_failed_dbt_tests_are_not_retried_but_model_errors_are(
     with pytest.raises(expected) as err:
         nightly.build_marts(DAY, "run-1")
     assert type(err.value) is expected
+
+
+@pytest.mark.parametrize(("retryable", "raised"), [(True, "ReportsNotSent"), (False, "fail")])
+def test_send_reports_fails_at_once_on_a_permanent_smtp_failure(
+    opspulse_home, monkeypatch, retryable, raised
+):
+    from types import SimpleNamespace
+
+    from opspulse.reports import mailer
+
+    answer = "451 4.3.0 try later" if retryable else "554 5.7.1 rejected"
+    failed = mailer.RoleResult("sales", "failed", error=answer, retryable=retryable)
+
+    def failing_send(ds, **kwargs):
+        raise mailer.ReportsNotSent(mailer.SendSummary(ds=DAY, results=(failed,)))
+
+    monkeypatch.setattr(mailer, "send_reports", failing_send)
+    monkeypatch.setattr(nightly, "_plan", lambda cfg: SimpleNamespace(active_roles=["sales"]))
+    expected = mailer.ReportsNotSent if raised == "ReportsNotSent" else AirflowFailException
+    with pytest.raises(expected, match=answer.split()[0]) as err:
+        nightly.send_reports(DAY, "run-1")
+    assert type(err.value) is expected
+
+
+def test_alert_data_team_sends_nothing_without_a_failed_check(opspulse_home):
+    # the failed task's own notifier named it; "Reports withheld" is for the quality gate
+    assert nightly.alert_data_team(DAY, "run-1") == {"failures": 0, "outcome": "skipped"}

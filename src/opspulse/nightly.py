@@ -310,38 +310,59 @@ def publish_marts(ds: date, run_id: str) -> dict:
 
 @stage
 def send_reports(ds: date, run_id: str) -> dict:
-    """One email per role from the published marts; the ledger makes it idempotent."""
+    """One email per role from the published marts; the ledger makes it idempotent.
+
+    Fails after trying every role when any was not sent. When every failure was temporary
+    (4xx, server down) Airflow's task retries try again later; a permanent one (5xx, a refused
+    recipient, an unknown outcome after DATA) fails the task at once, for a person to look at.
+    """
     from opspulse.reports import mailer
     from opspulse.reports.roles import ROLES
 
     cfg = _cfg()
     active = set(_plan(cfg).active_roles)
-    summary = mailer.send_reports(
-        ds,
-        roles=[name for name in ROLES if name in active],
-        marts_db=cfg.marts_db,
-        build_db=cfg.build_db,
-        conn_id=cfg.smtp_conn_id,
-        recipients_file=cfg.recipients_file,
-        reports_dir=cfg.reports_dir,
-    )
+    try:
+        summary = mailer.send_reports(
+            ds,
+            roles=[name for name in ROLES if name in active],
+            marts_db=cfg.marts_db,
+            build_db=cfg.build_db,
+            conn_id=cfg.smtp_conn_id,
+            recipients_file=cfg.recipients_file,
+            reports_dir=cfg.reports_dir,
+        )
+    except mailer.ReportsNotSent as exc:
+        if exc.retryable:
+            raise
+        from airflow.sdk.exceptions import AirflowFailException  # a retry would fail the same way
+
+        raise AirflowFailException(str(exc)) from exc
     return summary.as_dict()
 
 
 def alert_data_team(ds: date, run_id: str) -> dict:
-    """Reports were withheld: tell the data team which checks failed and where to look."""
+    """Reports were withheld by the quality gate: tell the data team which checks failed.
+
+    Any other failure (a dbt error, a failed load or publish) has no stored failed check: the
+    failed task's own notifier (:mod:`opspulse.reports.notifier`) has already named it, its
+    error and its log, so nothing is sent here (one email per failure).
+    """
     from opspulse.quality import results
     from opspulse.reports import mailer
 
     cfg = _cfg()
     failures = results.critical_failures(cfg.build_db, run_id=run_id)
+    if not failures:
+        log.info("no failed critical check stored for %s: the task's notifier alerted", run_id)
+        return {"failures": 0, "outcome": "skipped"}
     summary = results.describe_failures(failures, run_id=run_id)
     result = mailer.send_alert(
         ds,
         summary,
         failures,
         build_db=cfg.build_db,
-        conn_id=cfg.smtp_conn_id,
+        conn_id=cfg.alert_conn_id,
         recipients_file=cfg.recipients_file,
+        airflow_run=run_id,
     )
     return {"failures": len(failures), "outcome": result.outcome}

@@ -11,6 +11,9 @@ tests can point a run at a temporary data directory). Runtime data always lives 
 | ``OPSPULSE_CONFIG_DIR``        | ``<repo>/config``           | recipients.toml and friends              |
 | ``OPSPULSE_DBT_PROJECT_DIR``   | ``<repo>/dbt_project``      | the dbt project                          |
 | ``OPSPULSE_SMTP_CONN_ID``      | ``opspulse_smtp``           | Airflow connection used to send email    |
+| ``OPSPULSE_ALERT_CONN_ID``     | the SMTP connection         | Airflow connection of the failure alerts |
+| ``OPSPULSE_SMTP_ATTEMPTS``     | ``3``                       | tries per email on a temporary SMTP error (4xx, server down) |
+| ``OPSPULSE_SMTP_BACKOFF_SECONDS`` | ``2``                    | wait before the 2nd try, doubled for each next one |
 | ``OPSPULSE_DUCKDB_MEMORY_LIMIT`` | ``4GB``                   | DuckDB ``memory_limit`` per process      |
 | ``OPSPULSE_DUCKDB_THREADS``    | ``2``                       | DuckDB ``threads``                       |
 | ``OPSPULSE_SHIPPING_SLA_HOURS``| ``48``                      | process role's shipping SLA              |
@@ -84,6 +87,9 @@ class Settings:
     """Cadence per source from ``[sources]`` of the company file (empty: not configured)."""
     thresholds: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     """Overrides from ``[thresholds]`` of the company file."""
+    alert_conn_id: str = "opspulse_smtp"
+    smtp_attempts: int = 3
+    smtp_backoff_seconds: float = 2.0
 
     @property
     def landing_dir(self) -> Path:
@@ -283,7 +289,18 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         start_date=_start_date(start, "OPSPULSE_START_DATE or company.toml"),
         source_cadence=_cadences(company_toml.get("sources", {}), company_path),
         thresholds=_thresholds(company_toml.get("thresholds", {}), company_path),
+        alert_conn_id=env.get("OPSPULSE_ALERT_CONN_ID")
+        or env.get("OPSPULSE_SMTP_CONN_ID", "opspulse_smtp"),
+        smtp_attempts=_positive_int(env, "OPSPULSE_SMTP_ATTEMPTS", "3"),
+        smtp_backoff_seconds=float(env.get("OPSPULSE_SMTP_BACKOFF_SECONDS", "2")),
     )
+
+
+def _positive_int(env: Mapping[str, str], variable: str, default: str) -> int:
+    value = env.get(variable, default).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(f"{variable}={value!r}: expected a whole number of 1 or more")
+    return int(value)
 
 
 @dataclass(frozen=True)

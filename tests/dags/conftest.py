@@ -20,5 +20,6 @@ def dagbag(tmp_path_factory):
         if "include_examples" in DagBag.__init__.__code__.co_varnames
         else DagBag(dag_folder=str(REPO_ROOT / "dags"))
     )
-    yield bag
+    # the variables must not outlive the parse: later tests read AIRFLOW__* for their homes
     mp.undo()
+    return bag

@@ -71,6 +71,17 @@ def test_policy_of_every_dag_and_task(dagbag):
                 assert task.retry_delay > timedelta(0), task.task_id
 
 
+def test_every_task_alerts_the_data_team_when_it_fails(dagbag):
+    from opspulse.reports.notifier import DataTeamFailureNotifier
+
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            callbacks = task.on_failure_callback
+            callbacks = callbacks if isinstance(callbacks, list) else [callbacks]
+            assert any(isinstance(c, DataTeamFailureNotifier) for c in callbacks), task.task_id
+            assert task.email_on_failure is False, f"{task.task_id}: one alert per failure"
+
+
 def test_nightly_flow_is_gated(dagbag):
     dag = dagbag.dags["opspulse_nightly"]
     order = [

@@ -140,3 +140,34 @@ def test_the_gate_report_carries_the_cadence_findings(opspulse_home):
             f"no file for {DAY}: on_change, none expected; last delivered {BEFORE}",
         ),
     ]
+
+
+def _land_orders(cfg, name: str, text: str) -> None:
+    folder = cfg.landing_dir / "orders" / DAY.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text)
+
+
+def _quarantine_checks(cfg, run_id: str):
+    findings = ingest_checks.ingest_findings(cfg.build_db, run_id=run_id, ds=DAY, settings=cfg)
+    return [f for f in findings if f.expectation == "expect_quarantine_resolved"]
+
+
+def test_a_quarantine_outlives_the_run_that_made_it(opspulse_home):
+    """The drill: a broken second orders file is quarantined, the run is killed after its
+    load, and the re-run, which sees only the good file, must still be withheld."""
+    cfg = with_cadence(opspulse_home, orders="daily")
+    header = ",".join(contracts.get("orders").column_names)
+    _land_orders(cfg, "good.csv", header + "\n")
+    _land_orders(cfg, "broken.csv", header.replace("customer_id", "client_id") + "\n")
+    Loader("killed-run", settings=cfg).run(until=DAY)
+    # ... killed here: audit_raw of the first run never ran
+    Loader("re-run", settings=cfg).run(until=DAY)
+    [check] = _quarantine_checks(cfg, "re-run")
+    assert check.severity == "critical" and not check.success
+    assert "broken.csv" in check.observed and "line 1" in check.observed
+    # resolved by moving the fixed file back (or deleting it): the next run passes
+    quarantined = cfg.quarantine_dir / "orders" / DAY.isoformat() / "broken.csv"
+    quarantined.unlink()
+    Loader("after-fix", settings=cfg).run(until=DAY)
+    assert _quarantine_checks(cfg, "after-fix") == []

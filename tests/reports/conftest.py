@@ -154,6 +154,12 @@ def _airflow_home(tmp_path_factory: pytest.TempPathFactory):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _short_smtp_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Temporary SMTP errors are still tried three times, without the real waits."""
+    monkeypatch.setenv("OPSPULSE_SMTP_BACKOFF_SECONDS", "0.01")
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "var"

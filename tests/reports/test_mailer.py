@@ -178,8 +178,8 @@ def test_a_send_interrupted_by_a_crash_is_resent_with_the_same_message_id(
 ):
     real_send = mailer.send_message
 
-    def delivered_then_killed(message, *, conn_id):
-        real_send(message, conn_id=conn_id)
+    def delivered_then_killed(message, **kwargs):
+        real_send(message, **kwargs)
         raise Killed
 
     monkeypatch.setattr(mailer, "send_message", delivered_then_killed)
@@ -208,28 +208,36 @@ def test_smtp_down_fails_clearly_and_a_retry_sends_with_the_same_message_id(
         send()
     assert caught.value.summary.failed == ["ecommerce", "users"]
     assert f"127.0.0.1:{dead_port}" in str(caught.value)
+    assert caught.value.retryable  # a temporary failure: Airflow's task retries may cure it
     rows = ledger_rows(build_db)
     assert {r.status for r in rows} == {"failed"}
     assert all(f"127.0.0.1:{dead_port}" in r.error for r in rows)
+    # three tries for the first role; the server is then known down: one try for the next
+    assert [(r.role, r.attempt) for r in rows] == [
+        ("ecommerce", 1),
+        ("ecommerce", 2),
+        ("ecommerce", 3),
+        ("users", 1),
+    ]
     assert sink.files() == []
 
     monkeypatch.setenv(f"AIRFLOW_CONN_{SMTP_CONN_ID.upper()}", smtp_connection_json(sink.port))
     assert send().sent == ["ecommerce", "users"]
     rows = ledger_rows(build_db)
-    assert [(r.role, r.attempt, r.status) for r in rows[2:]] == [
-        ("ecommerce", 2, "sent"),
+    assert [(r.role, r.attempt, r.status) for r in rows[4:]] == [
+        ("ecommerce", 4, "sent"),
         ("users", 2, "sent"),
     ]
-    assert {m["Message-ID"].strip() for m in sink.messages()} == {r.message_id for r in rows[:2]}
+    assert {m["Message-ID"].strip() for m in sink.messages()} == {r.message_id for r in rows[:4]}
 
 
 def test_one_role_failing_does_not_stop_the_others(send, sink, monkeypatch):
     real_send = mailer.send_message
 
-    def refuse_ecommerce(message, *, conn_id):
+    def refuse_ecommerce(message, **kwargs):
         if message["X-Opspulse-Role"] == "ecommerce":
             raise DeliveryError("SMTP connection 'x' (127.0.0.1:1): mailbox unavailable")
-        return real_send(message, conn_id=conn_id)
+        return real_send(message, **kwargs)
 
     monkeypatch.setattr(mailer, "send_message", refuse_ecommerce)
     with pytest.raises(ReportsNotSent, match=r"\(ecommerce\).*mailbox unavailable") as caught:

@@ -78,8 +78,9 @@ def test_a_sender_with_a_line_break_is_refused(tmp_path):
 
 
 def test_the_envelope_is_exactly_the_parsed_addresses(tmp_path):
-    import smtplib
-    from email.message import EmailMessage
+    from email.utils import getaddresses
+
+    from opspulse.reports.delivery import envelope_address
 
     path = _file(
         tmp_path,
@@ -87,25 +88,7 @@ def test_the_envelope_is_exactly_the_parsed_addresses(tmp_path):
         '"\\"Doe, Jane\\" <jane@example.com>", "ops@example.com (night shift)"]',
     )
     to = load_recipients(path).for_role("sales")
-    assert len(to) == 4
-
-    class Recording(smtplib.SMTP):
-        def __init__(self):
-            super().__init__()  # no host: not connected
-            self.envelopes = []
-
-        def ehlo_or_helo_if_needed(self):
-            pass
-
-        def sendmail(self, from_addr, to_addrs, msg, mail_options=(), rcpt_options=()):
-            self.envelopes.append(list(to_addrs))
-            return {}
-
-    message = EmailMessage()
-    message["From"] = "r@example.com"
-    message["To"] = ", ".join(to)  # as opspulse.reports.delivery.build_message writes it
-    message.set_content("x")
-    client = Recording()
-    client.send_message(message)
     expected = ["sales@example.com", "head@example.com", "jane@example.com", "ops@example.com"]
-    assert client.envelopes == [expected]
+    assert [envelope_address(entry) for entry in to] == expected  # RCPT TO, one per entry
+    header = ", ".join(to)  # the To header, as opspulse.reports.delivery.build_message writes it
+    assert [address for _, address in getaddresses([header])] == expected

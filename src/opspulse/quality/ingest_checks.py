@@ -10,6 +10,7 @@ For each source it touched in the run, three checks (four when a path was refuse
 | ``expect_no_rejected_rows``     | warning  | rows could not be cast to the contract and were set aside (below the threshold) |
 | ``expect_no_extra_columns``     | warning  | a file carries columns the contract doesn't know  |
 | ``expect_day_delivered``        | critical | a source the company delivers daily has no file for the run's day |
+| ``expect_quarantine_resolved``  | critical | a file of the run's days is still in ``quarantine/``, whichever run put it there |
 | ``expect_no_paths_outside_landing`` | critical | a source or day folder, or a file, is a symlink resolving outside the landing folder (recorded only for a source that has one) |
 
 The last one is checked for every source the company delivers
@@ -27,6 +28,7 @@ These are not GX expectations: the evidence is the loader's log, not the data in
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -115,8 +117,21 @@ def ingest_findings(
             "where table_schema = 'ops' and table_name in ('ingest_log', 'partitions')"
         ).fetchone()[0]
         rows = connection.execute(_FINDINGS_SQL, [run_id]).fetchall() if logged else []
+        run_days = (
+            [
+                r[0]
+                for r in connection.execute(
+                    "select distinct ds from ops.ingest_log where run_id = ? and ds is not null",
+                    [run_id],
+                ).fetchall()
+            ]
+            if logged
+            else []
+        )
         partitions = connection.execute(_DELIVERED_SQL, [ds]).fetchall() if logged and ds else []
     findings: list[CheckResult] = []
+    days = sorted({*run_days, *([ds] if ds is not None else [])})
+    findings += unresolved_quarantine(settings or settings_mod.load(), days)
     if ds is not None:
         cfg = settings or settings_mod.load()
         seen = {source: (bool(ok), last) for source, ok, last in partitions}
@@ -181,6 +196,45 @@ def ingest_findings(
             ),
         ]
     return findings
+
+
+def unresolved_quarantine(cfg: settings_mod.Settings, days: list[date]) -> list[CheckResult]:
+    """A failed critical check per source with a file still in ``quarantine/`` for one of
+    ``days``, whichever run put it there: a run killed after its load must not let a re-run
+    publish the day without the quarantined file's rows. A file is resolved when it is no
+    longer in quarantine (fixed and moved back to landing, or deleted to accept the loss)."""
+    unresolved: dict[str, list[str]] = {}
+    for day in days:
+        for reason_file in sorted(cfg.quarantine_dir.glob(f"*/{day.isoformat()}/reason.json")):
+            try:
+                entries = json.loads(reason_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                entries = [{"quarantined_as": str(reason_file), "error": "unreadable reason.json"}]
+            for entry in entries:
+                if Path(entry.get("quarantined_as", "")).exists():
+                    line = f" line {entry['line']}" if entry.get("line") else ""
+                    unresolved.setdefault(reason_file.parent.parent.name, []).append(
+                        f"{entry.get('quarantined_as')}{line}: {entry.get('error', '')}"
+                    )
+    return [
+        CheckResult(
+            suite=f"ingest.{source}",
+            table_name=f"raw.{source}",
+            column=None,
+            expectation="expect_quarantine_resolved",
+            kwargs={"source": source, "days": [d.isoformat() for d in days]},
+            severity="critical",
+            rule=(
+                "no file of the run's days is still in quarantine (fix it and move it back to "
+                "landing, or delete it to accept the loss)"
+            ),
+            success=False,
+            observed="; ".join(files)[:2000],
+            element_count=len(files),
+            unexpected_count=len(files),
+        )
+        for source, files in sorted(unresolved.items())
+    ]
 
 
 def add_ingest_findings(

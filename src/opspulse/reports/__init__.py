@@ -10,5 +10,6 @@
 | ``ledger``    | ``ops.send_ledger`` in the build database: send once, restate, resend   |
 | ``delivery``  | builds the MIME message and sends it through an Airflow SMTP connection |
 | ``mailer``    | ``send_reports`` / ``send_alert``: what the Airflow tasks call          |
+| ``notifier``  | the failure notifier of every Airflow task: emails the data team        |
 | ``sink``      | a local SMTP server that keeps what it receives as ``.eml`` files       |
 """

@@ -9,11 +9,26 @@ Reports, per ``(ds, role)``:
 - the latest attempt is ``sending`` (the process died mid-send) or ``failed``, with the
   numbers unchanged: send again **with the same Message-ID** (attempt + 1), so a receiver
   that already got it can drop the duplicate; a stale ``sending`` row becomes ``failed``
-  ("interrupted").
+  ("interrupted"). The resend goes only to the addresses no attempt of that Message-ID was
+  confirmed for (``delivered_to``): a recipient refused at RCPT (550) is retried, the
+  others of the role are not mailed twice.
 - a ``sent`` report or restatement with the same content hash exists: skip.
 - a ``sent`` one exists with another content hash: send a restatement, marked as such,
   explaining what changed against the last sent numbers (``sent_values``).
 - nothing sent yet: send the report.
+
+What the ledger promises, per address of a role:
+
+- **confirmed deliveries are never repeated**: an address in a ``sent`` or ``failed`` row's
+  ``delivered_to`` (the server answered 250 to RCPT and to the end of DATA) is not mailed
+  that message again.
+- **an unknown outcome is resent, with the same Message-ID** (at least once): a row left
+  ``sending`` by a killed process, or ``failed`` with "outcome unknown" because the
+  connection dropped after DATA and before the server's answer, has no ``delivered_to``; a
+  re-run sends it again to those addresses. Not resending would lose a report silently when
+  the server had not accepted it; a duplicate with the same Message-ID is the smaller harm,
+  and a mail store can drop it. Within one run such a message is not retried (the caller
+  fails the task so a person hears of it), only a temporary SMTP answer is.
 
 Alerts (``role = 'data_team'``): one per ``(ds, content hash of the failures)``, with the same
 skip / resend-with-same-Message-ID rules.
@@ -61,11 +76,12 @@ create table if not exists ops.send_ledger (
     subject varchar,
     sent_values varchar
 );
+alter table ops.send_ledger add column if not exists delivered_to varchar[];
 """
 
 _COLUMNS = (
     "ledger_id, ds, role, kind, content_hash, message_id, recipients, status, attempt, "
-    "created_at, sent_at, error, subject, sent_values"
+    "created_at, sent_at, error, subject, sent_values, delivered_to"
 )
 
 
@@ -90,12 +106,16 @@ class LedgerEntry:
     error: str | None
     subject: str | None
     sent_values: dict[str, dict[str, str]]
+    delivered_to: tuple[str, ...] | None
+    """Addresses the server confirmed this attempt for; None when unknown (or not recorded)."""
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> LedgerEntry:
         values = dict(zip([c.strip() for c in _COLUMNS.split(",")], row, strict=True))
         values["recipients"] = tuple(values["recipients"] or ())
         values["sent_values"] = json.loads(values["sent_values"]) if values["sent_values"] else {}
+        if values["delivered_to"] is not None:
+            values["delivered_to"] = tuple(values["delivered_to"])
         return cls(**values)
 
 
@@ -112,6 +132,8 @@ class SendPlan:
     """The last sent message of this (ds, role): what a skip matched, what a restatement replaces."""
     interrupted: LedgerEntry | None = None
     """A ``sending`` row left by a process that died; it becomes ``failed`` on resend."""
+    delivered: frozenset[str] = frozenset()
+    """Addresses an earlier attempt of this Message-ID was confirmed for: not mailed again."""
 
 
 class SendLedger:
@@ -147,7 +169,7 @@ class SendLedger:
         last_sent = next((e for e in reversed(rows) if e.status == "sent"), None)
         latest = rows[-1] if rows else None
         if latest is not None and latest.status != "sent" and latest.content_hash == content_hash:
-            return _resend(latest, last_sent)
+            return _resend(rows, last_sent)
         if last_sent is not None and last_sent.content_hash == content_hash:
             return SendPlan("skip", last_sent.kind, previous=last_sent)
         stale = latest if latest is not None and latest.status == "sending" else None
@@ -165,7 +187,7 @@ class SendLedger:
         latest = rows[-1]
         if any(e.status == "sent" for e in rows):
             return SendPlan("skip", "alert", previous=latest)
-        return _resend(latest, None)
+        return _resend(rows, None)
 
     def record_sending(
         self,
@@ -216,21 +238,36 @@ class SendLedger:
             raise
         return int(ledger_id)
 
-    def record_sent(self, ledger_id: int, *, note: str | None = None) -> None:
+    def record_sent(
+        self, ledger_id: int, *, delivered_to: Sequence[str] | None = None, note: str | None = None
+    ) -> None:
+        """``delivered_to``: the addresses the server confirmed the message for."""
         self.con.execute(
-            "update ops.send_ledger set status = 'sent', sent_at = ?, error = ? "
+            "update ops.send_ledger set status = 'sent', sent_at = ?, error = ?, "
+            "delivered_to = ? where ledger_id = ?",
+            [utc_now(), note, None if delivered_to is None else list(delivered_to), ledger_id],
+        )
+
+    def record_failed(
+        self, ledger_id: int, error: str, *, delivered_to: Sequence[str] | None = ()
+    ) -> None:
+        """``delivered_to``: the addresses the server confirmed despite the failure (a
+        partial refusal at RCPT); None when the outcome is unknown."""
+        self.con.execute(
+            "update ops.send_ledger set status = 'failed', error = ?, delivered_to = ? "
             "where ledger_id = ?",
-            [utc_now(), note, ledger_id],
-        )
-
-    def record_failed(self, ledger_id: int, error: str) -> None:
-        self.con.execute(
-            "update ops.send_ledger set status = 'failed', error = ? where ledger_id = ?",
-            [error, ledger_id],
+            [error, None if delivered_to is None else list(delivered_to), ledger_id],
         )
 
 
-def _resend(latest: LedgerEntry, last_sent: LedgerEntry | None) -> SendPlan:
+def _resend(rows: Sequence[LedgerEntry], last_sent: LedgerEntry | None) -> SendPlan:
+    latest = rows[-1]
+    delivered = frozenset(
+        address
+        for e in rows
+        if e.message_id == latest.message_id and e.status != "sending"
+        for address in e.delivered_to or ()
+    )
     return SendPlan(
         "send",
         latest.kind,
@@ -238,4 +275,5 @@ def _resend(latest: LedgerEntry, last_sent: LedgerEntry | None) -> SendPlan:
         message_id=latest.message_id,
         previous=last_sent,
         interrupted=latest if latest.status == "sending" else None,
+        delivered=delivered,
     )

@@ -4,8 +4,9 @@
 ledger (build database) what to do, renders, sends over SMTP and records the outcome. It
 also writes each rendered HTML to ``<OPSPULSE_HOME>/reports/<ds>/<role>.html`` for people
 without email. A role that fails to send does not stop the others; the run raises
-:class:`ReportsNotSent` at the end naming the failed roles, so Airflow retries the task and
-the ledger makes the retry send only what is missing.
+:class:`ReportsNotSent` at the end naming the failed roles and whether a later retry can help
+(``retryable``: every failure was temporary); the ledger makes any re-run send only what is
+missing, to the addresses still missing.
 
 :func:`send_alert` sends "Reports withheld for <day>" to the data team when the quality
 gate fails, once per day and set of failures.
@@ -13,20 +14,27 @@ gate fails, once per day and set of failures.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import logging
 import os
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from opspulse import catalogue
 from opspulse import settings as opspulse_settings
-from opspulse.reports.delivery import build_message, send_message
+from opspulse.reports.delivery import (
+    DeliveryError,
+    build_message,
+    envelope_address,
+    send_message,
+)
 from opspulse.reports.formatting import NumberFormat
 from opspulse.reports.kpis import as_date, read_kpis
 from opspulse.reports.ledger import ALERT_ROLE, SendLedger, SendPlan
@@ -46,6 +54,8 @@ class RoleResult:
     message_id: str | None = None
     subject: str | None = None
     error: str | None = None
+    retryable: bool = False
+    """A failure a later try may cure (a temporary SMTP error); False for permanent ones."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,32 @@ class ReportsNotSent(RuntimeError):
             f"{summary.ds.isoformat()} not sent ({', '.join(summary.failed)}): {details}"
         )
 
+    @property
+    def retryable(self) -> bool:
+        """Every failure was temporary: retrying the task later may send them."""
+        return all(r.retryable for r in self.summary.results if r.outcome == "failed")
+
+
+@dataclass
+class Retry:
+    """How one send run tries again after a temporary SMTP error."""
+
+    attempts: int = 3
+    backoff_seconds: float = 2.0
+    server_down: bool = False
+    """Set once an email found the server unreachable on every try: later emails try once."""
+    sleep: Callable[[float], None] = time.sleep
+
+    @classmethod
+    def of(cls, cfg: opspulse_settings.Settings) -> Retry:
+        return cls(cfg.smtp_attempts, cfg.smtp_backoff_seconds)
+
+    def tries(self) -> int:
+        return 1 if self.server_down else self.attempts
+
+    def wait(self, attempt: int) -> None:
+        self.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+
 
 def new_message_id(ds: dt.date, role: str, kind: str, domain: str) -> str:
     """``<20261127.report.ecommerce.9f86d081884c7d65@example.com>``: unique and short enough
@@ -120,19 +156,12 @@ def _deliver(
     to: Sequence[str],
     sender_domain: str,
     conn_id: str,
+    retry: Retry,
 ) -> str:
-    """Record ``sending``, send, record the outcome; return the Message-ID. Raises on failure."""
+    """Record ``sending``, send, record the outcome, one ledger row per try; return the
+    Message-ID. Tries again after a temporary error only, to the addresses still missing.
+    Raises the last :class:`DeliveryError` (or any other error) on failure."""
     message_id = plan.message_id or new_message_id(ds, role, plan.kind, sender_domain)
-    ledger_id = ledger.record_sending(
-        ds=ds,
-        role=role,
-        plan=plan,
-        content_hash=content_hash,
-        message_id=message_id,
-        recipients=to,
-        subject=rendered.subject,
-        sent_values=sent_values,
-    )
     message = build_message(
         rendered,
         sender=sender,
@@ -145,14 +174,47 @@ def _deliver(
             "X-Opspulse-Content-Hash": content_hash,
         },
     )
-    try:
-        refused = send_message(message, conn_id=conn_id)
-    except Exception as exc:
-        ledger.record_failed(ledger_id, str(exc))
-        raise
-    note = f"refused by the server: {', '.join(refused)}" if refused else None
-    ledger.record_sent(ledger_id, note=note)
-    return message_id
+    delivered = set(plan.delivered)
+    tries = retry.tries()
+    for n in range(1, tries + 1):
+        envelope = [a for a in to if envelope_address(a) not in delivered]
+        ledger_id = ledger.record_sending(
+            ds=ds,
+            role=role,
+            plan=plan,
+            content_hash=content_hash,
+            message_id=message_id,
+            recipients=to,
+            subject=rendered.subject,
+            sent_values=sent_values,
+        )
+        if not envelope:  # the addresses still missing have left the recipients file
+            ledger.record_sent(ledger_id, delivered_to=(), note="every recipient had it already")
+            return message_id
+        try:
+            accepted = send_message(message, conn_id=conn_id, envelope_to=envelope)
+        except DeliveryError as exc:
+            delivered |= set(exc.delivered)
+            ledger.record_failed(
+                ledger_id, str(exc), delivered_to=None if exc.outcome_unknown else exc.delivered
+            )
+            if not exc.temporary or n == tries:
+                if exc.unreachable and n == tries:
+                    retry.server_down = True
+                raise
+            log.warning("%s %s: try %d of %d failed, trying again: %s", ds, role, n, tries, exc)
+            retry.wait(n)
+            plan = dataclasses.replace(
+                plan, attempt=plan.attempt + 1, message_id=message_id, interrupted=None
+            )
+            continue
+        except Exception as exc:
+            ledger.record_failed(ledger_id, str(exc))
+            raise
+        retry.server_down = False
+        ledger.record_sent(ledger_id, delivered_to=accepted)
+        return message_id
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @dataclass(frozen=True)
@@ -178,6 +240,12 @@ def send_reports(
     Defaults come from :func:`opspulse.settings.load`. ``roles`` defaults to every role of
     :data:`opspulse.reports.roles.ROLES`. Raises :class:`ReportsNotSent` after trying every
     role when any failed; recipients are checked before anything is sent.
+
+    A temporary SMTP error (a 4xx answer, the server down) is tried again up to
+    ``OPSPULSE_SMTP_ATTEMPTS`` times per email, waiting ``OPSPULSE_SMTP_BACKOFF_SECONDS``
+    (doubled each time); a permanent one (5xx, a refused recipient, an unknown outcome after
+    DATA) is not. Once one email found the server unreachable on every try, the next emails of
+    the run get one try each, so a dead server costs one connection attempt per role.
     """
     cfg = opspulse_settings.load()
     day = as_date(ds)
@@ -191,6 +259,7 @@ def send_reports(
     recipients = load_recipients(recipients_file or cfg.recipients_file)
     recipients.check_roles(names)
     company = _Company(NumberFormat.of(cfg), catalogue.delivered_sources(cfg))
+    retry = Retry.of(cfg)
 
     results: list[RoleResult] = []
     with SendLedger.open(build_db) as ledger:
@@ -204,6 +273,7 @@ def send_reports(
                 conn_id=conn_id,
                 reports_dir=reports_dir,
                 company=company,
+                retry=retry,
             )
             log.info(
                 "%s %s: %s%s",
@@ -229,6 +299,7 @@ def _send_role(
     conn_id: str,
     reports_dir: Path,
     company: _Company,
+    retry: Retry,
 ) -> RoleResult:
     html_path = reports_dir / day.isoformat() / f"{name}.html"
     try:
@@ -264,10 +335,12 @@ def _send_role(
             to=recipients.for_role(name),
             sender_domain=recipients.sender_domain,
             conn_id=conn_id,
+            retry=retry,
         )
     except Exception as exc:
         log.error("%s %s: not sent: %s", day, name, exc)
-        return RoleResult(name, "failed", error=f"{type(exc).__name__}: {exc}")
+        temporary = isinstance(exc, DeliveryError) and exc.temporary
+        return RoleResult(name, "failed", error=f"{type(exc).__name__}: {exc}", retryable=temporary)
     outcome: Outcome = "restated" if plan.kind == "restatement" else "sent"
     return RoleResult(name, outcome, message_id, rendered.subject)
 
@@ -332,5 +405,6 @@ def send_alert(
             to=to,
             sender_domain=recipients.sender_domain,
             conn_id=conn_id or cfg.smtp_conn_id,
+            retry=Retry.of(cfg),
         )
     return RoleResult(ALERT_ROLE, "sent", message_id, rendered.subject)

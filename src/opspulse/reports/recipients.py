@@ -13,8 +13,9 @@ to = ["ecommerce-ops@example.com"]
 Addresses appear only in the message headers, never in a body. Each entry of a ``to`` list
 is exactly one address (``"Sales <sales@example.com>"`` or ``"sales@example.com"``); an
 entry that reads as more or fewer (``"sales@example.com, x@evil.test"``), or holds a line
-break, is refused when the file is read, naming the role and the entry. SMTP's envelope is
-derived from the To header, so the envelope is exactly the entries' addresses.
+break, is refused when the file is read, naming the role and the entry. The envelope is one
+address per entry (``opspulse.reports.delivery.envelope_address``), the To header lists the
+same addresses: exactly the parsed ones.
 """
 
 from __future__ import annotations
@@ -104,11 +105,6 @@ def _is_address(addr: str) -> bool:
     )
 
 
-def envelope(entries: Iterable[str]) -> tuple[str, ...]:
-    """The addresses SMTP is given for header values ``entries`` (the parsed addresses)."""
-    return tuple(addr for _, addr in getaddresses(list(entries)))
-
-
 def _addresses(path: Path, where: str, value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -119,8 +115,8 @@ def _addresses(path: Path, where: str, value: Any) -> tuple[str, ...]:
         if not isinstance(item, str):
             raise RecipientsError(f"{path}: {where}.to has an invalid address {item!r}")
         out.append(one_address(item.strip(), path=path, where=f"{where}.to"))
-    joined = getaddresses([", ".join(out)])  # the To header, as SMTP's envelope is derived
-    if [addr for _, addr in joined] != list(envelope(out)):  # pragma: no cover - guard
+    joined = getaddresses([", ".join(out)])  # the To header reads back as the entries
+    if [addr for _, addr in joined] != [getaddresses([e])[0][1] for e in out]:  # pragma: no cover
         raise RecipientsError(f"{path}: {where}.to does not read back as its own addresses")
     return tuple(out)
 
