@@ -124,3 +124,39 @@ def test_the_run_declares_its_params_and_refuses_unknown_conf(dagbag):
         nightly.run_day(context({"surprise": 1, "ds": "2026-01-01"}))
     # the alert still runs for such a run: it tells the data team the run failed
     assert nightly.run_day(context({"surprise": 1}), strict=False)[0] == date(2026, 11, 27)
+
+
+def test_a_run_with_unknown_conf_fails_at_once_under_airflow(tmp_path):
+    """The drill: `airflow dags test ... --conf '{"surprise": 1}'` exits non-zero, the first
+    task fails naming the key, and nothing is loaded."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    venv_bin = Path(sys.executable).parent
+    home = tmp_path / "af"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "OPSPULSE_"))},
+        "OPSPULSE_HOME": str(tmp_path / "home"),
+        "OPSPULSE_START_DATE": "2026-01-01",
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    airflow = str(venv_bin / "airflow")
+    migrate = subprocess.run([airflow, "db", "migrate"], env=env, capture_output=True, text=True)
+    assert migrate.returncode == 0, migrate.stderr[-2000:]
+    run = subprocess.run(
+        [airflow, "dags", "test", "opspulse_nightly", "2026-11-27", "--conf", '{"surprise": 1}'],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode != 0
+    assert "unknown conf key(s) 'surprise'" in out
+    assert not (tmp_path / "home" / "warehouse" / "build.duckdb").exists()
