@@ -17,8 +17,11 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
+DBT_PROJECT = REPO_ROOT / "dbt_project"
+
+
 def test_the_demo_company_ships_its_own_targets():
-    rows = targets.check(REPO_ROOT / "config" / "targets.csv")
+    rows = targets.check(REPO_ROOT / "config" / "targets.csv", targets.known_kpis(DBT_PROJECT))
     assert len(rows) == 55
     assert rows[0] == targets.Target("ecommerce", "net_sales", "daily", 38000.0, 2)
 
@@ -52,6 +55,40 @@ def test_a_malformed_file_names_the_file_and_the_line(tmp_path, text, message):
         targets.check(path)
 
 
+def test_a_kpi_its_role_has_no_target_for_is_named_with_the_nearest_one(tmp_path):
+    known = targets.known_kpis(DBT_PROJECT)
+    path = write(tmp_path, HEADER + "sales,net_sales,daily,100\necommerce,net_sale,daily,5\n")
+    assert len(targets.check(path)) == 2  # without the project: the shape only
+    with pytest.raises(
+        targets.TargetsError,
+        match=r"line 3: rpt_ecommerce__daily has no KPI 'net_sale'; did you mean net_sales\? "
+        r"the ecommerce KPIs that take a target: net_sales, valid_orders, ",
+    ):
+        targets.check(path, known)
+    with pytest.raises(targets.TargetsError, match=r"line 2: .*no KPI 'top_channel'; the sales"):
+        targets.check(write(tmp_path, HEADER + "sales,top_channel,daily,5\n"), known)
+
+
+def test_the_known_kpis_are_the_target_columns_of_each_daily_mart():
+    """What :func:`targets.known_kpis` reads from the SQL equals the contract: each KPI has a
+    ``<kpi>_target`` column in its mart's YAML, and every role with a daily mart has KPIs."""
+    import yaml
+
+    known = targets.known_kpis(DBT_PROJECT)
+    contracts = {}
+    for path in (DBT_PROJECT / "models" / "marts").rglob("*.yml"):
+        for model in yaml.safe_load(path.read_text()).get("models") or []:
+            contracts[model["name"]] = {c["name"] for c in model.get("columns") or []}
+    daily = {
+        n.removeprefix("rpt_").removesuffix("__daily") for n in contracts if n.endswith("__daily")
+    }
+    assert set(known) == daily - {"risk", "service"}  # registers, no targets
+    for role, kpis in known.items():
+        assert kpis, role
+        assert {f"{k}_target" for k in kpis} <= contracts[f"rpt_{role}__daily"], role
+    assert sum(map(len, known.values())) == 55
+
+
 def test_a_header_only_file_has_no_targets_and_a_bom_is_fine(tmp_path):
     assert targets.check(write(tmp_path, HEADER)) == ()
     path = tmp_path / "excel.csv"
@@ -72,6 +109,9 @@ def test_dbt_reads_the_company_file_and_nothing_without_one(tmp_path):
     assert dbt_env(cfg)["OPSPULSE_TARGETS_FILE"] == str(cfg.targets_file)
     cfg.targets_file.write_text(HEADER + "sales,net_sales,daily,one hundred\n")
     with pytest.raises(targets.TargetsError, match=r"targets\.csv, line 2: target"):
+        dbt_env(cfg)
+    cfg.targets_file.write_text(HEADER + "sales,netsales,daily,100\n")
+    with pytest.raises(targets.TargetsError, match=r"line 2: .*did you mean net_sales"):
         dbt_env(cfg)
 
 

@@ -15,14 +15,19 @@ The file is the company's alone: without one there are no targets (every ``<kpi>
 and attainment is NULL and the emails show none), never the demo company's. dbt reads it as
 the model ``kpi_targets`` from the path in ``OPSPULSE_TARGETS_FILE`` (dbt var
 ``targets_file``; empty: no file), which :func:`dbt_path` gives after :func:`check` has
-passed. A malformed file fails the run with an error naming the file and the line.
+passed. A malformed file fails the run with an error naming the file and the line, and so
+does a KPI the role's daily mart has no target for (a typo such as ``net_sale`` would
+otherwise be a target nobody sees): :func:`known_kpis` reads the KPIs each mart pivots its
+targets for (``headline_kpis`` of ``rpt_<role>__daily.sql``) from the dbt project.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +39,8 @@ PERIODS = ("daily", "weekly", "monthly")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _KPI = re.compile(r"[a-z][a-z0-9_]*")
 _GLOB = re.compile(r"[*?\[\]{}]")
+_HEADLINE = re.compile(r"set\s+headline_kpis\s*=\s*\{(?P<body>.*?)\}\s*-?%\}", re.S)
+_HEADLINE_KEY = re.compile(r"'([a-z][a-z0-9_]*)'\s*:")
 
 
 class TargetsError(SettingsError):
@@ -55,6 +62,31 @@ def _field(path: Path, line: int, name: str, value: str) -> str:
     if not value:
         raise TargetsError(f"{path}, line {line}: {name} is empty")
     return value
+
+
+def known_kpis(dbt_project_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Per role, the KPIs its daily mart reads a target for: the keys of ``headline_kpis`` in
+    ``models/marts/**/rpt_<role>__daily.sql`` (what ``kpi_targets_pivot`` pivots)."""
+    known: dict[str, tuple[str, ...]] = {}
+    for sql in sorted((dbt_project_dir / "models" / "marts").rglob("rpt_*__daily.sql")):
+        role = sql.stem.removeprefix("rpt_").removesuffix("__daily")
+        if match := _HEADLINE.search(sql.read_text(encoding="utf-8")):
+            known[role] = tuple(_HEADLINE_KEY.findall(match.group("body")))
+    return known
+
+
+def _known_kpi(path: Path, line: int, role: str, kpi: str, known: Mapping[str, tuple]) -> None:
+    kpis = known.get(role, ())
+    if kpi in kpis:
+        return
+    if not kpis:
+        raise TargetsError(f"{path}, line {line}: role {role} has no KPI that takes a target")
+    close = difflib.get_close_matches(kpi, kpis, n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    raise TargetsError(
+        f"{path}, line {line}: rpt_{role}__daily has no KPI {kpi!r}; {hint}"
+        f"the {role} KPIs that take a target: {', '.join(kpis)}"
+    )
 
 
 def _row(path: Path, line: int, fields: list[str]) -> Target:
@@ -83,8 +115,11 @@ def _row(path: Path, line: int, fields: list[str]) -> Target:
     return Target(role, kpi, period, float(target), line)
 
 
-def check(path: Path) -> tuple[Target, ...]:
-    """Every target of the file at ``path``; raises :class:`TargetsError` on a bad one."""
+def check(path: Path, known: Mapping[str, tuple[str, ...]] | None = None) -> tuple[Target, ...]:
+    """Every target of the file at ``path``; raises :class:`TargetsError` on a bad one.
+
+    ``known`` (:func:`known_kpis`): the KPIs each role takes a target for; given, a target
+    for any other KPI is an error too."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -101,6 +136,8 @@ def check(path: Path) -> tuple[Target, ...]:
         if not fields:
             continue
         target = _row(path, reader.line_num, fields)
+        if known is not None:
+            _known_kpi(path, target.line, target.role, target.kpi, known)
         key = (target.role, target.kpi, target.period)
         if key in seen:
             raise TargetsError(
@@ -112,8 +149,9 @@ def check(path: Path) -> tuple[Target, ...]:
     return tuple(targets)
 
 
-def dbt_path(path: Path) -> str:
-    """What dbt's ``targets_file`` gets: the checked file's absolute path, "" without one."""
+def dbt_path(path: Path, dbt_project_dir: Path | None = None) -> str:
+    """What dbt's ``targets_file`` gets: the checked file's absolute path, "" without one;
+    given the dbt project, each KPI is checked against :func:`known_kpis` too."""
     if not path.is_file():
         return ""
     resolved = path.resolve()
@@ -122,5 +160,5 @@ def dbt_path(path: Path) -> str:
             f"{resolved}: the path holds one of * ? [ ] {{ }}, which DuckDB reads as a pattern; "
             "move the config directory"
         )
-    check(resolved)
+    check(resolved, known_kpis(dbt_project_dir) if dbt_project_dir is not None else None)
     return str(resolved)

@@ -52,7 +52,7 @@ def dbt_env(cfg: settings_mod.Settings) -> dict[str, str]:
         OPSPULSE_DUCKDB_MEMORY_LIMIT=cfg.duckdb_memory_limit,
         OPSPULSE_SHIPPING_SLA_HOURS=str(cfg.shipping_sla_hours),
         OPSPULSE_LOOKBACK_DAYS=str(cfg.lookback_days),
-        OPSPULSE_TARGETS_FILE=targets.dbt_path(cfg.targets_file),
+        OPSPULSE_TARGETS_FILE=targets.dbt_path(cfg.targets_file, cfg.dbt_project_dir),
         DBT_SEND_ANONYMOUS_USAGE_STATS="False",
     )
     env[hash_salt.DBT_ENV] = hash_salt.ensure(cfg)
