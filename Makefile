@@ -10,7 +10,7 @@ export OPSPULSE_HOME ?= $(CURDIR)/var
 export GX_ANALYTICS_ENABLED := False
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: demo test lint airflow-ui bench clean
+.PHONY: demo test lint airflow-ui bench drill-kills clean
 
 demo: .venv/.synced
 	$(RUN) opspulse demo $(DEMO_ARGS)
@@ -19,8 +19,8 @@ test: .venv/.synced lint
 	$(RUN) pytest $(PYTEST_ARGS)
 
 lint: .venv/.synced
-	$(RUN) ruff check src dags plugins tests bench
-	$(RUN) ruff format --check src dags plugins tests bench
+	$(RUN) ruff check src dags plugins tests bench drills
+	$(RUN) ruff format --check src dags plugins tests bench drills
 	$(RUN) sqlfluff lint dbt_project/models dbt_project/tests dbt_project/macros --processes 2
 
 # The Airflow UI (and scheduler) on http://127.0.0.1:8080 with the project's settings.
@@ -31,6 +31,11 @@ airflow-ui: .venv/.synced
 bench: .venv/.synced
 	$(RUN) python bench/bench_generator.py --scale $(or $(SCALE),1)
 	$(RUN) python bench/bench_pipeline.py --scale $(or $(SCALE),1)
+
+# The kill drill: SIGKILL random nightly runs, re-run them, check old-or-new, equal to a clean
+# run, one email per role (about 1.5 min per trial; results in drills/results/kills.json).
+drill-kills: .venv/.synced
+	$(RUN) python drills/kill_drill.py --trials $(or $(TRIALS),10) --seed $(or $(SEED),1)
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
