@@ -206,8 +206,12 @@ def _days_loaded(cfg: settings_mod.Settings, run_id: str, ds: date) -> list[date
     from opspulse.warehouse.connection import connect
 
     with connect(cfg.build_db, read_only=True, settings=cfg) as con:
+        # partitions this run loaded, and those an earlier run of the same day loaded (a run
+        # killed after its load leaves them to a re-run that finds nothing changed)
         rows = con.execute(
-            "select distinct ds from ops.partitions where run_id = ? order by ds", [run_id]
+            "select distinct ds from ops.partitions where run_id = ? or run_id in "
+            "(select run_id from ops.ingest_log where run_ds = ?) order by ds",
+            [run_id, ds],
         ).fetchall()
     return [r[0] for r in rows] or [ds]
 

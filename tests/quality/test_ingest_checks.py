@@ -171,3 +171,34 @@ def test_a_quarantine_outlives_the_run_that_made_it(opspulse_home):
     quarantined.unlink()
     Loader("after-fix", settings=cfg).run(until=DAY)
     assert _quarantine_checks(cfg, "after-fix") == []
+
+
+def _checked(findings) -> list[tuple]:
+    return sorted(
+        (f.expectation, f.kwargs.get("source"), f.success, f.element_count, f.unexpected_count)
+        for f in findings
+    )
+
+
+def test_a_re_run_after_a_kill_checks_the_killed_runs_load(opspulse_home):
+    """The drill: a run is killed after its load; its re-run finds nothing changed and loads
+    nothing, yet checks what one clean run checks (rows seen, rejects, extra columns) and
+    audits the days the killed run loaded."""
+    from opspulse import nightly
+
+    cfg = with_cadence(opspulse_home, orders="daily")
+    header = ",".join(contracts.get("orders").column_names)
+    _land_orders(cfg, "orders.csv", header + ",loyalty_tier\n")
+    Loader("killed-run", settings=cfg).run(until=DAY)
+    clean = ingest_checks.ingest_findings(cfg.build_db, run_id="killed-run", ds=DAY, settings=cfg)
+    summary = Loader("re-run", settings=cfg).run(until=DAY)
+    assert summary.partitions_loaded == [] and summary.files == []
+    again = ingest_checks.ingest_findings(cfg.build_db, run_id="re-run", ds=DAY, settings=cfg)
+    assert _checked(again) == _checked(clean)
+    assert ("expect_no_extra_columns", "orders", False, 1, 1) in _checked(again)
+    assert nightly._days_loaded(cfg, "re-run", DAY) == [DAY]
+    # another day's run does not inherit the day's ingest
+    other = DAY + timedelta(days=1)
+    assert nightly._days_loaded(cfg, "next-night", other) == [other]
+    later = ingest_checks.ingest_findings(cfg.build_db, run_id="next-night", ds=other, settings=cfg)
+    assert not [f for f in later if f.expectation == "expect_no_extra_columns"]

@@ -50,7 +50,7 @@ def _log(path: Path, rows: list[tuple]) -> None:
     with duckdb.connect(str(path)) as connection:
         connection.execute(OPS_DDL)
         connection.executemany(
-            "insert into ops.ingest_log values (?, ?, ?, ?, 'sha', 10, ?, ?, ?, '', ?, ?, now())",
+            "insert into ops.ingest_log values (?, ?, ?, ?, 'sha', 10, ?, ?, ?, '', ?, ?, now(), null)",
             rows,
         )
 

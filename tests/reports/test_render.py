@@ -203,3 +203,40 @@ def test_a_kpi_whose_source_is_not_delivered_says_so(marts_db):
 def test_a_value_present_without_its_optional_source_is_shown(marts_db):
     email = render_report(read_kpis("users", DS, marts_db, delivered={"customers", "orders"}))
     assert parse_tile_lines(email.text)["CSAT"].value == "4.40"
+
+
+def test_a_section_can_list_only_the_rows_that_matter(marts_db):
+    """The data email's Sources behind: only the late sources, or one line saying none is."""
+    import dataclasses
+
+    from opspulse.reports.roles import ROLES, Field, TableSection
+
+    con = open_marts(marts_db)
+    con.execute(
+        "create table rpt_data__sources as select * from (values "
+        f"(date '{DS}', 'orders', date '{DS}', 0.0, false), "
+        f"(date '{DS}', 'payments', date '2026-11-25', 48.0, true), "
+        f"(date '{DS}', 'reviews', null, null, true), "
+        "(date '2026-11-26', 'orders', date '2026-11-24', 48.0, true)) "
+        "t(report_date, source_name, newest_partition_date, freshness_lag_hours, is_late)"
+    )
+    con.close()
+    behind = TableSection(
+        title="Sources behind",
+        mart="rpt_data__sources",
+        label=Field("source_name", "Source", "text"),
+        columns=(Field("freshness_lag_hours", "Behind", "hours"),),
+        order_by="freshness_lag_hours",
+        only_where="is_late",
+        when_empty="Every daily source has a file for the day.",
+    )
+    role = dataclasses.replace(ROLES["ecommerce"], sections=(behind,))
+    email = render_report(read_kpis(role, DS, marts_db))
+    assert "payments: Behind 48.0 h" in email.text and "reviews: Behind n/a" in email.text
+    assert "orders" not in email.text.split("Sources behind", 1)[1]
+    con = open_marts(marts_db)
+    con.execute("update rpt_data__sources set is_late = false")
+    con.close()
+    email = render_report(read_kpis(role, DS, marts_db))
+    assert "Every daily source has a file for the day." in email.text
+    assert "Every daily source has a file for the day." in email.html

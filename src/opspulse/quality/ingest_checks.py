@@ -40,12 +40,22 @@ from opspulse.quality.results import CheckResult
 from opspulse.sources.cadence import effective_cadence
 
 _FINDINGS_SQL = """
+with day_log as (
+    -- the day's ingest: the latest entry per file over every run of the day, so that a run
+    -- killed after its load and its re-run (which finds nothing changed) check what one
+    -- clean run checks
+    select * from ops.ingest_log
+    where run_id = $run_id or run_ds = $ds
+    qualify row_number() over (partition by source, ds, file order by logged_at desc) = 1
+)
 select
     source,
     count(*) as files,
-    count(*) filter (where status = 'quarantined') as quarantined,
+    -- a file an earlier run quarantined is expect_quarantine_resolved's, by the folder's state
+    count(*) filter (where status = 'quarantined' and run_id = $run_id) as quarantined,
     string_agg(
-        case when status = 'quarantined' then file || ': ' || coalesce(message, '') end, '; '
+        case when status = 'quarantined' and run_id = $run_id
+            then file || ': ' || coalesce(message, '') end, '; '
         order by file
     ) as quarantined_detail,
     coalesce(sum(rows_loaded), 0) + coalesce(sum(rows_rejected), 0) as rows_seen,
@@ -55,8 +65,7 @@ select
     count(*) filter (where status = 'refused') as refused,
     string_agg(case when status = 'refused' then message end, '; ' order by file)
         as refused_detail,
-from ops.ingest_log
-where run_id = ?
+from day_log
 group by source
 order by source
 """
@@ -105,7 +114,8 @@ def ingest_findings(
     ds: date | None = None,
     settings: settings_mod.Settings | None = None,
 ) -> list[CheckResult]:
-    """The ingest checks of every source the loader touched in ``run_id``, and, given the
+    """The ingest checks of every source the loader touched in ``run_id`` or in an earlier
+    run of the same day ``ds`` (the latest entry per file wins), and, given the
     run's day ``ds``, whether every source the company delivers daily has a file for that
     day (``settings`` says which sources and how often; default: loaded from the
     environment)."""
@@ -116,13 +126,18 @@ def ingest_findings(
             "select count(*) from information_schema.tables "
             "where table_schema = 'ops' and table_name in ('ingest_log', 'partitions')"
         ).fetchone()[0]
-        rows = connection.execute(_FINDINGS_SQL, [run_id]).fetchall() if logged else []
+        rows = (
+            connection.execute(_FINDINGS_SQL, {"run_id": run_id, "ds": ds}).fetchall()
+            if logged
+            else []
+        )
         run_days = (
             [
                 r[0]
                 for r in connection.execute(
-                    "select distinct ds from ops.ingest_log where run_id = ? and ds is not null",
-                    [run_id],
+                    "select distinct ds from ops.ingest_log "
+                    "where (run_id = ? or run_ds = ?) and ds is not null",
+                    [run_id, ds],
                 ).fetchall()
             ]
             if logged

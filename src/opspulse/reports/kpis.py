@@ -210,13 +210,18 @@ def _table_rows(
     con: duckdb.DuckDBPyConnection, section: TableSection, ds: dt.date, marts_db: Path
 ) -> tuple[tuple[Any, ...], ...]:
     columns = [section.label.column] + [f.column for f in section.columns]
+    only = [section.only_where] if section.only_where else []
     _require(
-        _columns(con, section.mart, marts_db), columns + [section.order_by], section.mart, marts_db
+        _columns(con, section.mart, marts_db),
+        columns + [section.order_by, *only],
+        section.mart,
+        marts_db,
     )
     direction = "desc" if section.descending else "asc"
+    only_where = "".join(f" and {_quote(c)}" for c in only)
     rows = con.execute(
         f"select {', '.join(map(_quote, columns))} "
-        f"from {_table(con, section.mart)} where report_date = ? "
+        f"from {_table(con, section.mart)} where report_date = ?{only_where} "
         f"order by {_quote(section.order_by)} {direction} nulls last, "
         f"{_quote(section.label.column)} limit {int(section.limit)}",
         [ds],

@@ -75,6 +75,7 @@ class TableView:
     title: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    when_empty: str = "No rows for this day."
     kind: str = "table"
 
 
@@ -153,6 +154,7 @@ def _section_view(
             tuple(snapshot.shown(f, v) for f, v in zip(fields, row, strict=True))
             for row in reading.rows
         ),
+        when_empty=s.when_empty,
     )
 
 

@@ -20,7 +20,8 @@ What happens to bad input:
 * a source or day folder, or a file, that resolves outside ``<home>/landing`` (a symlink) is
   never read, hashed nor moved: it is logged as ``refused`` and fails the raw gate;
 * every file seen is recorded in ``ops.ingest_log`` (hash, rows loaded, rows rejected,
-  header seen, status).
+  header seen, status, and ``run_ds``, the day of the run that saw it: a run killed after
+  loading and its re-run, which finds nothing changed, are one day's ingest).
 
 Columns a file carries beyond the contract are tolerated and recorded in the log.
 
@@ -68,8 +69,10 @@ create schema if not exists ops;
 create table if not exists ops.ingest_log (
     run_id varchar, source varchar, ds date, file varchar, file_sha256 varchar,
     file_bytes bigint, status varchar, rows_loaded bigint, rows_rejected bigint,
-    header_seen varchar, extra_columns varchar, message varchar, logged_at timestamp
+    header_seen varchar, extra_columns varchar, message varchar, logged_at timestamp,
+    run_ds date
 );
+alter table ops.ingest_log add column if not exists run_ds date;
 create table if not exists ops.rejected_rows (
     run_id varchar, source varchar, ds date, file varchar, line bigint,
     column_name varchar, error_type varchar, error_message varchar, raw_line varchar,
@@ -516,6 +519,8 @@ class Loader:
     ):
         self.settings = settings or settings_mod.load()
         self.run_id = run_id
+        self.run_ds: date | None = None
+        """The day of the run (its ``until``): a killed run and its re-run log one day."""
         self.progress = progress or (lambda msg: log.info(msg))
 
     def run(
@@ -536,6 +541,7 @@ class Loader:
                 s for s in contracts.SOURCES if effective_cadence(s, self.settings) != "absent"
             ]
         summary = IngestSummary(run_id=self.run_id)
+        self.run_ds = until
         fixed_days = sorted(set(days)) if days is not None else None
         with connect(self.settings.build_db, settings=self.settings) as con:
             con.execute("set preserve_insertion_order = true")  # line numbers of rejects
@@ -593,7 +599,7 @@ class Loader:
             result = FileResult(source.name, ds, path, "", status="refused", message=message)
             summary.files.append(result)
             con.execute(
-                "insert into ops.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert into ops.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     self.run_id,
                     source.name,
@@ -608,6 +614,7 @@ class Loader:
                     "",
                     message,
                     logged_at,
+                    self.run_ds,
                 ],
             )
 
@@ -684,7 +691,7 @@ class Loader:
         )
         for r in part.results:
             con.execute(
-                "insert into ops.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert into ops.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     self.run_id,
                     source.name,
@@ -699,6 +706,7 @@ class Loader:
                     ",".join(r.extra_columns),
                     r.message,
                     loaded_at,
+                    self.run_ds,
                 ],
             )
 

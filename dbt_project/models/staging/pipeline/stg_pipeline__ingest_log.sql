@@ -27,6 +27,7 @@ renamed as (
         rows_rejected,
 
         ds as partition_date,
+        run_ds as run_date,
         logged_at
 
     from source
@@ -48,6 +49,7 @@ renamed as (
         cast(null as bigint) as rows_rejected,
 
         cast(null as date) as partition_date,
+        cast(null as date) as run_date,
         cast(null as timestamp) as logged_at
     where false
 

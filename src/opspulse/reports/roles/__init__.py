@@ -88,6 +88,10 @@ class TableSection:
     order_by: str
     descending: bool = True
     limit: int = 10
+    only_where: str | None = None
+    """A boolean column of the mart: only its true rows are listed (e.g. the late sources)."""
+    when_empty: str = "No rows for this day."
+    """What the section says when no row is listed."""
 
 
 Section = DetailsSection | TableSection

@@ -31,6 +31,19 @@ ROLE = Role(
             limit=5,
         ),
         TableSection(
+            title="Sources behind",
+            mart="rpt_data__sources",
+            label=Field("source_name", "Source", "text"),
+            columns=(
+                Field("newest_partition_date", "Newest day", "text"),
+                Field("freshness_lag_hours", "Behind", "hours"),
+            ),
+            order_by="freshness_lag_hours",
+            only_where="is_late",
+            limit=10,
+            when_empty="Every source the company delivers daily has a file for the day.",
+        ),
+        TableSection(
             title="Roles this company gets",
             mart="rpt_data__roles",
             label=Field("role_title", "Role", "text"),
