@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
@@ -61,3 +61,29 @@ def test_without_a_company_file_the_defaults_hold(tmp_path):
 def test_a_broken_company_file_names_what_to_fix(tmp_path, text, message):
     with pytest.raises(settings.SettingsError, match=message):
         settings.load(_home_with(tmp_path, text))
+
+
+def test_the_report_deadline_defaults_to_seven_and_reads_the_file_then_the_environment(tmp_path):
+    assert settings.load({"OPSPULSE_HOME": str(tmp_path)}).report_deadline == time(7, 0)
+    env = _home_with(tmp_path, '[delivery]\nreport_deadline = "06:30"\n')
+    assert settings.load(env).report_deadline == time(6, 30)
+    env |= {"OPSPULSE_REPORT_DEADLINE": "9:05"}
+    assert settings.load(env).report_deadline == time(9, 5)
+    toml_time = _home_with(tmp_path, "[delivery]\nreport_deadline = 08:15:00\n")
+    assert settings.load(toml_time).report_deadline == time(8, 15)
+
+
+@pytest.mark.parametrize("value", ["7am", "24:00", "07:60", "0700", "07:00 CET", "", "-1:30"])
+def test_a_bad_report_deadline_names_the_variable_and_the_form(tmp_path, value):
+    env = {"OPSPULSE_HOME": str(tmp_path), "OPSPULSE_REPORT_DEADLINE": value}
+    if not value:  # an empty variable falls back to the file, then the default
+        assert settings.load(env).report_deadline == time(7, 0)
+        return
+    with pytest.raises(settings.SettingsError, match=r"OPSPULSE_REPORT_DEADLINE: .*like 07:00"):
+        settings.load(env)
+
+
+def test_a_bad_report_deadline_in_the_company_file_names_the_file(tmp_path):
+    env = _home_with(tmp_path, '[delivery]\nreport_deadline = "noon"\n')
+    with pytest.raises(settings.SettingsError, match=r"company.toml \[delivery\] report_deadline"):
+        settings.load(env)

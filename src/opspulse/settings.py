@@ -27,6 +27,7 @@ tests can point a run at a temporary data directory). Runtime data always lives 
 | ``OPSPULSE_SMTP_USER``         | (none)                      | login, when the server needs one         |
 | ``OPSPULSE_SMTP_PASSWORD``     | (none)                      | its password: environment only, never in a file or a log |
 | ``OPSPULSE_SMTP_STARTTLS``     | ``true``                    | upgrade the connection with STARTTLS     |
+| ``OPSPULSE_REPORT_DEADLINE``   | ``07:00``                   | HH:MM (company timezone) the morning after a day by which its report is due; later, each role is told it is delayed |
 | ``OPSPULSE_HASH_SALT``         | ``<home>/secrets/email_hash_salt`` | secret salt of customer email hashes (``opspulse.hash_salt``) |
 
 The ``OPSPULSE_SMTP_*`` variables are read by :func:`smtp` only: ``opspulse init`` turns them
@@ -44,6 +45,8 @@ wins over the file. Its tables::
                          landing folder, at its contract's cadence)
     [thresholds]         business thresholds of the quality checks (see
                          ``opspulse.quality.thresholds``)
+    [delivery]           report_deadline = "07:00": when the morning emails are due (see
+                         ``opspulse.lateness``)
 
 The config directory is ``OPSPULSE_CONFIG_DIR``, else ``<OPSPULSE_HOME>/config`` when it
 exists, else the repository's ``config/`` (the demo company's files).
@@ -55,7 +58,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from types import MappingProxyType
 
@@ -90,6 +93,8 @@ class Settings:
     alert_conn_id: str = "opspulse_smtp"
     smtp_attempts: int = 3
     smtp_backoff_seconds: float = 2.0
+    report_deadline: time = time(7, 0)
+    """When the report of a day is due: this time of the next day, in ``timezone``."""
 
     @property
     def landing_dir(self) -> Path:
@@ -179,6 +184,28 @@ def _start_date(value: object, origin: str) -> date:
         raise SettingsError(
             f"{origin}: start_date {value!r} is not a date like 2018-01-01"
         ) from None
+
+
+def _report_deadline(value: object, origin: str) -> time:
+    """``07:00`` (HH:MM, 24-hour clock), else a :class:`SettingsError` naming ``origin``."""
+    if isinstance(value, time) and value.tzinfo is None:
+        return value.replace(microsecond=0)
+    text = str(value).strip()
+    hours, sep, minutes = text.partition(":")
+    if (
+        sep
+        and len(hours) in (1, 2)
+        and len(minutes) == 2
+        and hours.isdigit()
+        and minutes.isdigit()
+        and int(hours) < 24
+        and int(minutes) < 60
+    ):
+        return time(int(hours), int(minutes))
+    raise SettingsError(
+        f"{origin}: report_deadline {value!r} is not a time like 07:00 "
+        "(HH:MM on a 24-hour clock, in the company's timezone)"
+    )
 
 
 def _currency(value: object, origin: str) -> str:
@@ -293,6 +320,13 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         or env.get("OPSPULSE_SMTP_CONN_ID", "opspulse_smtp"),
         smtp_attempts=_positive_int(env, "OPSPULSE_SMTP_ATTEMPTS", "3"),
         smtp_backoff_seconds=float(env.get("OPSPULSE_SMTP_BACKOFF_SECONDS", "2")),
+        report_deadline=_report_deadline(
+            env.get("OPSPULSE_REPORT_DEADLINE")
+            or company_toml.get("delivery", {}).get("report_deadline", "07:00"),
+            "OPSPULSE_REPORT_DEADLINE"
+            if env.get("OPSPULSE_REPORT_DEADLINE")
+            else f"{company_path} [delivery] report_deadline",
+        ),
     )
 
 

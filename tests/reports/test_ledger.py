@@ -103,3 +103,92 @@ def test_the_ledger_survives_reopening(build_db):
         (row,) = ledger.entries()
         assert row.status == "sent" and row.sent_at is not None
         assert row.recipients == ("a@example.com",)
+
+
+OLD_LEDGER_DDL = """
+create schema ops;
+create sequence ops.send_ledger_id;
+create table ops.send_ledger (
+    ledger_id bigint primary key default nextval('ops.send_ledger_id'),
+    ds date not null, role varchar not null,
+    kind varchar not null check (kind in ('report', 'restatement', 'alert')),
+    content_hash varchar not null, message_id varchar not null, recipients varchar[] not null,
+    status varchar not null check (status in ('sending', 'sent', 'failed')),
+    attempt integer not null, created_at timestamp not null, sent_at timestamp,
+    error varchar, subject varchar, sent_values varchar
+);
+alter table ops.send_ledger add column delivered_to varchar[];
+insert into ops.send_ledger (ds, role, kind, content_hash, message_id, recipients, status,
+    attempt, created_at, subject, sent_values, delivered_to)
+values ('2026-11-26', 'ecommerce', 'report', 'h0', '<old@example.com>', ['a@example.com'],
+    'sent', 1, '2026-11-27 06:00:00', 'old', '{}', ['a@example.com']);
+"""
+
+
+def test_an_older_ledger_is_migrated_to_take_delayed_notices_keeping_its_rows(build_db):
+    import duckdb
+
+    con = duckdb.connect(str(build_db))
+    con.execute(OLD_LEDGER_DDL)
+    con.close()
+    with SendLedger.open(build_db) as ledger:
+        (old,) = ledger.entries()
+        assert (old.message_id, old.status, old.delivered_to) == (
+            "<old@example.com>",
+            "sent",
+            ("a@example.com",),
+        )
+        plan = ledger.plan_delayed(DAY, "ecommerce")
+        ledger.record_sent(_record(ledger, plan, "delayed"))
+        assert [e.kind for e in ledger.entries()] == ["report", "delayed"]
+        assert ledger.entries()[1].ledger_id > old.ledger_id
+    with SendLedger.open(build_db) as ledger:  # a second open finds nothing to migrate
+        assert len(ledger.entries()) == 2
+
+
+def test_a_ledger_still_refuses_an_unknown_kind(ledger):
+    import duckdb
+
+    plan = ledger.plan_delayed(DAY, "ecommerce")
+    with pytest.raises(duckdb.ConstraintException):
+        ledger.record_sending(
+            ds=DAY,
+            role="ecommerce",
+            plan=type(plan)("send", "bogus"),
+            content_hash="x",
+            message_id="<x@example.com>",
+            recipients=["a@example.com"],
+            subject="s",
+            sent_values={},
+        )
+
+
+def test_one_delayed_notice_per_day_and_role_ever(ledger):
+    plan = ledger.plan_delayed(DAY, "ecommerce")
+    assert (plan.action, plan.kind) == ("send", "delayed")
+    ledger.record_sent(_record(ledger, plan, "delayed"))
+    assert ledger.plan_delayed(DAY, "ecommerce").action == "skip"
+    assert ledger.plan_delayed(DAY, "users").action == "send"
+    assert ledger.plan_delayed(DAY + dt.timedelta(days=1), "ecommerce").action == "send"
+
+
+def test_an_unfinished_delayed_notice_is_resent_with_the_same_message_id(ledger):
+    ledger.record_failed(_record(ledger, ledger.plan_delayed(DAY, "ecommerce"), "d"), "421 busy")
+    plan = ledger.plan_delayed(DAY, "ecommerce")
+    assert (plan.action, plan.kind, plan.attempt, plan.message_id) == (
+        "send",
+        "delayed",
+        2,
+        "<m1@example.com>",
+    )
+
+
+def test_no_delayed_notice_once_the_report_went_out(ledger):
+    ledger.record_sent(_record(ledger, ledger.plan_report(DAY, "ecommerce", "h1"), "h1"))
+    assert ledger.plan_delayed(DAY, "ecommerce").action == "skip"
+
+
+def test_the_report_follows_a_delayed_notice(ledger):
+    ledger.record_sent(_record(ledger, ledger.plan_delayed(DAY, "ecommerce"), "delayed"))
+    plan = ledger.plan_report(DAY, "ecommerce", "h1")
+    assert (plan.action, plan.kind, plan.previous) == ("send", "report", None)

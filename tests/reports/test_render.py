@@ -3,7 +3,12 @@ import re
 
 from opspulse.reports.formatting import NumberFormat, format_value
 from opspulse.reports.kpis import read_kpis
-from opspulse.reports.render import render_alert, render_report, restatement_view
+from opspulse.reports.render import (
+    render_alert,
+    render_delayed,
+    render_report,
+    restatement_view,
+)
 
 from .conftest import DS, open_marts
 from .tile_lines import parse_tile_lines
@@ -240,3 +245,28 @@ def test_a_section_can_list_only_the_rows_that_matter(marts_db):
     email = render_report(read_kpis(role, DS, marts_db))
     assert "Every daily source has a file for the day." in email.text
     assert "Every daily source has a file for the day." in email.html
+
+
+def test_delayed_notice_says_why_that_the_team_knows_and_that_the_report_follows():
+    day = dt.date(2026, 11, 27)
+    for reason, why in [("withheld", "did not pass its quality checks"), ("late", "not published")]:
+        email = render_delayed(day, "E-commerce", reason, company="Acme & Co")
+        assert (
+            email.subject == "[opspulse] Acme & Co E-commerce report for Fri 27 Nov 2026 is delayed"
+        )
+        for part in (email.text, email.html):
+            assert why in part
+            assert "data team has been told" in part
+            assert "will follow as soon as the data is published" in part
+        assert "Acme & Co" not in email.html  # escaped in the <title>
+        digits = re.sub(
+            r"Fri 27 Nov 2026|2026-11-27|600px|\d+px|#[0-9a-f]{6}|\d+\.\d+", "", email.html
+        )
+        assert not re.search(r">[^<]*\d[^<]*<", digits), "no number but the day in the notice"
+
+
+def test_delayed_notice_escapes_html_and_omits_the_default_company_name():
+    email = render_delayed(dt.date(2026, 11, 27), "Ops <b>team</b>", "late", company="opspulse")
+    assert email.subject == "[opspulse] Ops <b>team</b> report for Fri 27 Nov 2026 is delayed"
+    assert "Ops &lt;b&gt;team&lt;/b&gt;" in email.html
+    assert "<b>team" not in email.html

@@ -33,6 +33,13 @@ What the ledger promises, per address of a role:
 Alerts (``role = 'data_team'``): one per ``(ds, content hash of the failures)``, with the same
 skip / resend-with-same-Message-ID rules.
 
+Delayed notices (kind ``delayed``): at most one per ``(ds, role)``, ever, whatever the reason
+(the gate withheld the day, or it was not published by the report deadline): once one is
+``sent`` a re-run or a second trigger sends none, and none is sent for a role whose report
+or restatement of that day was already sent. An unfinished one is resent with the same
+Message-ID, as above. A delayed notice does not count as a report: the real report follows
+when the day publishes.
+
 The ledger lives in the build database, not in the published one (read-only for all but the
 publisher). :class:`SendLedger` keeps one connection for a whole send run: DuckDB lets one
 process open the file, so a ``sending`` row found at the start of a run cannot belong to a
@@ -53,18 +60,17 @@ import duckdb
 
 from opspulse.warehouse.connection import connect
 
-MessageKind = Literal["report", "restatement", "alert"]
+MessageKind = Literal["report", "restatement", "alert", "delayed"]
+KINDS: tuple[str, ...] = ("report", "restatement", "alert", "delayed")
 Status = Literal["sending", "sent", "failed"]
 ALERT_ROLE = "data_team"
 
-_DDL = """
-create schema if not exists ops;
-create sequence if not exists ops.send_ledger_id;
-create table if not exists ops.send_ledger (
+_TABLE = """
+create table if not exists ops.{table} (
     ledger_id bigint primary key default nextval('ops.send_ledger_id'),
     ds date not null,
     role varchar not null,
-    kind varchar not null check (kind in ('report', 'restatement', 'alert')),
+    kind varchar not null check (kind in ({kinds})),
     content_hash varchar not null,
     message_id varchar not null,
     recipients varchar[] not null,
@@ -74,10 +80,17 @@ create table if not exists ops.send_ledger (
     sent_at timestamp,
     error varchar,
     subject varchar,
-    sent_values varchar
+    sent_values varchar,
+    delivered_to varchar[]
 );
-alter table ops.send_ledger add column if not exists delivered_to varchar[];
 """
+
+_DDL = (
+    "create schema if not exists ops;\n"
+    "create sequence if not exists ops.send_ledger_id;\n"
+    + _TABLE.format(table="send_ledger", kinds=", ".join(f"'{k}'" for k in KINDS))
+    + "alter table ops.send_ledger add column if not exists delivered_to varchar[];\n"
+)
 
 _COLUMNS = (
     "ledger_id, ds, role, kind, content_hash, message_id, recipients, status, attempt, "
@@ -142,6 +155,7 @@ class SendLedger:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
         self.con.execute(_DDL)
+        _migrate_kind_check(con)
 
     @classmethod
     @contextmanager
@@ -188,6 +202,27 @@ class SendLedger:
         if any(e.status == "sent" for e in rows):
             return SendPlan("skip", "alert", previous=latest)
         return _resend(rows, None)
+
+    def plan_delayed(self, ds: dt.date, role: str) -> SendPlan:
+        """At most one delayed notice per (ds, role), and none once the day's report went out."""
+        rows = self.entries(ds, role)
+        report = next(
+            (
+                e
+                for e in reversed(rows)
+                if e.kind in ("report", "restatement") and e.status == "sent"
+            ),
+            None,
+        )
+        if report is not None:
+            return SendPlan("skip", report.kind, previous=report)
+        notices = [e for e in rows if e.kind == "delayed"]
+        if not notices:
+            return SendPlan("send", "delayed")
+        sent = next((e for e in notices if e.status == "sent"), None)
+        if sent is not None:
+            return SendPlan("skip", "delayed", previous=sent)
+        return _resend(notices, None)
 
     def record_sending(
         self,
@@ -258,6 +293,40 @@ class SendLedger:
             "where ledger_id = ?",
             [error, None if delivered_to is None else list(delivered_to), ledger_id],
         )
+
+
+def _migrate_kind_check(con: duckdb.DuckDBPyConnection) -> None:
+    """Widen an older ledger's ``kind`` CHECK to :data:`KINDS`, keeping every row.
+
+    DuckDB cannot alter a CHECK constraint: the table is rebuilt in one transaction (a new
+    table, the rows copied, the old one dropped, the new one renamed), so a failure midway
+    leaves the old ledger as it was."""
+    checks = [
+        text
+        for (text,) in con.execute(
+            "select constraint_text from duckdb_constraints() where schema_name = 'ops' "
+            "and table_name = 'send_ledger' and constraint_type = 'CHECK'"
+        ).fetchall()
+    ]
+    kind_checks = [c for c in checks if "kind" in c]
+    if not kind_checks or all(f"'{k}'" in c for c in kind_checks for k in KINDS):
+        return
+    con.execute("begin transaction")
+    try:
+        con.execute("drop table if exists ops.send_ledger_migrating")
+        con.execute(
+            _TABLE.format(table="send_ledger_migrating", kinds=", ".join(f"'{k}'" for k in KINDS))
+        )
+        con.execute(
+            f"insert into ops.send_ledger_migrating ({_COLUMNS}) "
+            f"select {_COLUMNS} from ops.send_ledger"
+        )
+        con.execute("drop table ops.send_ledger")
+        con.execute("alter table ops.send_ledger_migrating rename to send_ledger")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def _resend(rows: Sequence[LedgerEntry], last_sent: LedgerEntry | None) -> SendPlan:

@@ -10,6 +10,10 @@ missing, to the addresses still missing.
 
 :func:`send_alert` sends "Reports withheld for <day>" to the data team when the quality
 gate fails, once per day and set of failures.
+
+:func:`send_delayed_notices` tells each active role's recipients that the day's report is
+delayed (the gate withheld the day, or it missed the report deadline): one short notice per
+day and role, ever, and none to a role whose report already went out.
 """
 
 from __future__ import annotations
@@ -39,7 +43,13 @@ from opspulse.reports.formatting import NumberFormat
 from opspulse.reports.kpis import as_date, read_kpis
 from opspulse.reports.ledger import ALERT_ROLE, SendLedger, SendPlan
 from opspulse.reports.recipients import Recipients, load_recipients
-from opspulse.reports.render import RenderedEmail, render_alert, render_report, restatement_view
+from opspulse.reports.render import (
+    RenderedEmail,
+    render_alert,
+    render_delayed,
+    render_report,
+    restatement_view,
+)
 from opspulse.reports.roles import ROLES, get_role
 
 log = logging.getLogger(__name__)
@@ -408,3 +418,94 @@ def send_alert(
             retry=Retry.of(cfg),
         )
     return RoleResult(ALERT_ROLE, "sent", message_id, rendered.subject)
+
+
+class NoticesNotSent(ReportsNotSent):
+    """At least one role's delayed notice could not be sent; the others were attempted."""
+
+    def __init__(self, summary: SendSummary):
+        super().__init__(summary)
+        details = "; ".join(
+            f"{r.role}: {r.error}" for r in summary.results if r.outcome == "failed"
+        )
+        self.args = (
+            f"{len(summary.failed)} of {len(summary.results)} delayed notice(s) for "
+            f"{summary.ds.isoformat()} not sent ({', '.join(summary.failed)}): {details}",
+        )
+
+
+DELAYED_CONTENT_HASH = "delayed"
+"""A delayed notice says the same whatever the reason: one per (ds, role), not per content."""
+
+
+def send_delayed_notices(
+    ds: dt.date | str,
+    reason: str,
+    settings: opspulse_settings.Settings | None = None,
+    *,
+    roles: Iterable[str] | None = None,
+    build_db: Path | str | None = None,
+    conn_id: str | None = None,
+    recipients_file: Path | str | None = None,
+) -> SendSummary:
+    """Tell each role's recipients that ``ds``'s report is delayed, through the send ledger.
+
+    ``reason``: ``withheld`` (the quality gate held the day back) or ``late`` (not published
+    by the report deadline), see :data:`opspulse.reports.render.DELAY_REASONS`. ``roles``
+    defaults to the company's active roles (:func:`opspulse.catalogue.plan`). Each role gets
+    at most one notice per day, ever, and none once its report for the day was sent (a
+    ``skipped`` result). Delivery is the reports' own: the envelope of the recipients file,
+    temporary SMTP errors tried again, permanent ones recorded as ``failed``; raises
+    :class:`NoticesNotSent` after trying every role when any failed.
+    """
+    cfg = settings or opspulse_settings.load()
+    day = as_date(ds)
+    if roles is None:
+        active = set(catalogue.plan(cfg).active_roles)
+        names = [name for name in ROLES if name in active]
+    else:
+        names = list(dict.fromkeys(roles))
+    roles_by_name = {name: get_role(name) for name in names}
+    recipients = load_recipients(recipients_file or cfg.recipients_file)
+    recipients.check_roles(names)
+    retry = Retry.of(cfg)
+    results: list[RoleResult] = []
+    with SendLedger.open(Path(build_db or cfg.build_db)) as ledger:
+        for name, role in roles_by_name.items():
+            plan = ledger.plan_delayed(day, name)
+            if plan.action == "skip":
+                previous = plan.previous.message_id if plan.previous else None
+                log.info("%s %s: no delayed notice (%s already sent)", day, name, plan.kind)
+                results.append(RoleResult(name, "skipped", previous))
+                continue
+            rendered = render_delayed(day, role.title, reason, company=cfg.company_name)
+            try:
+                message_id = _deliver(
+                    ledger,
+                    ds=day,
+                    role=name,
+                    plan=plan,
+                    rendered=rendered,
+                    content_hash=DELAYED_CONTENT_HASH,
+                    sent_values={},
+                    sender=recipients.sender,
+                    to=recipients.for_role(name),
+                    sender_domain=recipients.sender_domain,
+                    conn_id=conn_id or cfg.smtp_conn_id,
+                    retry=retry,
+                )
+            except Exception as exc:
+                log.error("%s %s: delayed notice not sent: %s", day, name, exc)
+                temporary = isinstance(exc, DeliveryError) and exc.temporary
+                results.append(
+                    RoleResult(
+                        name, "failed", error=f"{type(exc).__name__}: {exc}", retryable=temporary
+                    )
+                )
+                continue
+            log.info("%s %s: delayed notice sent (%s)", day, name, reason)
+            results.append(RoleResult(name, "sent", message_id, rendered.subject))
+    summary = SendSummary(ds=day, results=tuple(results))
+    if summary.failed:
+        raise NoticesNotSent(summary)
+    return summary

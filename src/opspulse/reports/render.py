@@ -281,3 +281,40 @@ def render_alert(
         text=_render("alert.txt.j2", subject=subject, **context),
         html=_render("alert.html.j2", subject=subject, **context),
     )
+
+
+# --- the stakeholders' "delayed" notice -------------------------------------------------
+
+DELAY_REASONS = {
+    "withheld": "did not pass its quality checks, so it was not published",
+    "late": "is not published yet",
+}
+"""Why a role's report is delayed, as said in the notice: the gate withheld the day, or the
+day was not published by the report deadline."""
+
+
+def delayed_subject(day: dt.date, role_title: str, company: str) -> str:
+    """``[opspulse] Acme E-commerce report for Fri 27 Nov 2026 is delayed``."""
+    name = " ".join(company.split())  # one line: a newline in a header value is refused
+    who = "" if name.lower() in ("", BRAND) else f"{name} "
+    return plain(f"[{BRAND}] {who}{role_title} report for {format_day(day)} is delayed")
+
+
+def render_delayed(day: dt.date, role_title: str, reason: str, *, company: str) -> RenderedEmail:
+    """A short notice for one role: the day's report is late and will follow. It carries no
+    number and no customer data, only the day, the role and why."""
+    if reason not in DELAY_REASONS:
+        raise ValueError(f"unknown delay reason {reason!r}; expected one of {list(DELAY_REASONS)}")
+    subject = delayed_subject(day, role_title, company)
+    context = {
+        "title": role_title,
+        "day": format_day(day),
+        "ds": day.isoformat(),
+        "headline": f"Your {role_title} report for {format_day(day)} is delayed",
+        "why": f"The data for {format_day(day)} {DELAY_REASONS[reason]}.",
+    }
+    return RenderedEmail(
+        subject=subject,
+        text=_render("delayed.txt.j2", subject=subject, **context),
+        html=_render("delayed.html.j2", subject=subject, **context),
+    )
