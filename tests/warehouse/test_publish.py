@@ -211,3 +211,98 @@ def test_a_home_duckdb_would_misread_is_refused_naming_it(tmp_path, name):
 
     with pytest.raises(settings.SettingsError, match="OPSPULSE_HOME.*DuckDB misreads"):
         settings.load({"OPSPULSE_HOME": str(tmp_path / name)})
+
+
+def build_days(cfg, values: dict[date, float]) -> None:
+    """The daily mart with one row per day: ``{report_date: net_sales}``."""
+    cfg.build_db.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(cfg.build_db))
+    try:
+        con.execute("create schema if not exists marts")
+        con.execute(
+            "create or replace table marts.rpt_ecommerce__daily "
+            "(report_date date, net_sales double)"
+        )
+        con.executemany(
+            "insert into marts.rpt_ecommerce__daily values (?, ?)", list(values.items())
+        )
+    finally:
+        con.close()
+
+
+NOV = {n: date(2026, 11, n) for n in range(1, 8)}
+
+
+def test_a_history_run_publishes_its_marts_but_the_publication_never_moves_back(
+    opspulse_home,
+):
+    cfg = opspulse_home
+    build_days(cfg, {NOV[n]: 100.0 + n for n in range(1, 6)})
+    publish(NOV[5], "night-5", settings=cfg)
+    assert not publish_mod.is_history_day(NOV[5], settings=cfg)
+    assert publish_mod.is_history_day(NOV[2], settings=cfg)
+    assert not publish_mod.is_history_day(NOV[6], settings=cfg)
+
+    build_days(cfg, {NOV[n]: 100.0 + n + (50 if n == 2 else 0) for n in range(1, 6)})
+    result = publish(NOV[2], "backfill-2", settings=cfg)
+
+    assert result.ds == NOV[5]
+    current = publish_mod.publication(cfg)
+    assert (current.ds, current.run_ds, current.run_id) == (NOV[5], NOV[2], "backfill-2")
+    assert published_ds(cfg) == NOV[5], "backfilling an old day keeps the publication as of 5th"
+    con = duckdb.connect(str(cfg.marts_db), read_only=True)
+    try:
+        restated = con.execute(
+            "select net_sales from marts.rpt_ecommerce__daily where report_date = ?", [NOV[2]]
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert restated == 152.0, "the marts hold the re-processed history"
+
+    build_days(cfg, {NOV[n]: 100.0 + n + (50 if n == 2 else 0) for n in range(1, 7)})
+    publish(NOV[6], "night-6", settings=cfg)
+    current = publish_mod.publication(cfg)
+    assert (current.ds, current.run_ds) == (NOV[6], NOV[6]), "a newer day moves it forward"
+
+
+def test_a_history_run_records_changes_as_of_the_publication_and_never_goes_back(
+    opspulse_home,
+):
+    cfg = opspulse_home
+    build_days(cfg, {NOV[n]: 100.0 + n for n in range(1, 6)})
+    publish(NOV[5], "night-5", settings=cfg)
+    first = _history(cfg)
+    assert {(r[0], r[1], r[5]) for r in first} == {(NOV[5], NOV[n], 100.0 + n) for n in range(1, 6)}
+
+    # the backfill of the 2nd sees a correction of the 2nd and, beyond its day, of the 4th
+    build_days(cfg, {NOV[n]: 100.0 + n + (50 if n in (2, 4) else 0) for n in range(1, 6)})
+    publish(NOV[2], "backfill-2", settings=cfg)
+    history = _history(cfg)
+    appended = [r for r in history if r not in first]
+    assert appended == [(NOV[5], NOV[2], "ecommerce", "net_sales", "total", 152.0, "backfill-2")]
+
+    publish(NOV[2], "backfill-2-again", settings=cfg)
+    assert _history(cfg) == history, "re-running the history day appends nothing"
+
+    build_days(cfg, {NOV[n]: 100.0 + n for n in range(1, 6)})
+    publish(NOV[1], "backfill-1", settings=cfg)
+    assert [r for r in _history(cfg) if r not in history] == [], (
+        "a history run of the 1st reads no day after it: the restated 2nd is not undone"
+    )
+
+
+def test_a_publication_without_run_ds_reads_as_unknown_and_is_rewritten(opspulse_home):
+    cfg = opspulse_home
+    build_days(cfg, {NOV[1]: 101.0, NOV[2]: 102.0})
+    publish(NOV[2], "night-2", settings=cfg)
+    con = duckdb.connect(str(cfg.marts_db))
+    try:
+        con.execute("alter table meta.publication drop column run_ds")
+    finally:
+        con.close()
+    old = publish_mod.publication(cfg)
+    assert (old.ds, old.run_ds, old.run_id) == (NOV[2], None, "night-2")
+
+    publish(NOV[1], "backfill-1", settings=cfg)
+    current = publish_mod.publication(cfg)
+    assert (current.ds, current.run_ds) == (NOV[2], NOV[1])

@@ -10,6 +10,12 @@ correction adds a row for the restated day, so restatements and trends are query
 
 The history is carried forward from the currently published file into the new one inside
 the same atomic publish, so it always matches what was published.
+
+It never goes back. ``as_of_date`` is the publication's day (``meta.publication.ds``, the
+newest day ever published), not the run's: a history run (a backfill of last week) records
+the values it changed under today's publication, so they are the latest known values of
+those days, and it reads only report days up to its own day, so it never touches the values
+of the days after it.
 """
 
 from __future__ import annotations
@@ -79,9 +85,11 @@ def write(
     ds: date,
     run_id: str,
     published_at: datetime,
+    as_of: date | None = None,
 ) -> int:
-    """Create ``target``.main.kpi_history: the previous history plus what changed. Returns
-    the number of rows appended."""
+    """Create ``target``.main.kpi_history: the previous history plus what changed in report
+    days up to ``ds`` (the run's day), recorded ``as_of`` the publication's day (default
+    ``ds``). Returns the number of rows appended."""
     con.execute(f'create table "{target}".main.{TABLE} ({COLUMNS})')
     if previous is not None and previous.exists():
         con.execute(f"attach {sql_literal(previous)} as previous_publication (read_only)")
@@ -130,7 +138,7 @@ def write(
             or abs(current_values.value - latest.value)
                 > {RELATIVE_TOLERANCE} * greatest(1, abs(latest.value))
         """,
-        [ds, run_id, published_at],
+        [as_of or ds, run_id, published_at],
     )
     after = con.execute(f'select count(*) from "{target}".main.{TABLE}').fetchone()[0]
     return after - before

@@ -11,6 +11,15 @@ Analysts open ``marts.duckdb`` (read-only) and query ``marts.rpt_ecommerce__dail
 build's ``marts`` schema is published as the file's default schema, and the file's catalog
 is named ``marts``. Publication metadata is in ``meta.publication``; ``kpi_history`` (see
 :mod:`opspulse.warehouse.kpi_history`) is carried forward from the previous publication.
+
+The publication never moves backwards. ``meta.publication.ds`` is the newest day ever
+published: ``max(previous ds, run day)``; ``run_ds`` is the day the run that published last
+processed. A run for a day older than the published ``ds`` (a backfill, a re-run of last
+week) is a *history run* (:func:`is_history_day`): it publishes the re-processed marts, but
+the publication stays "as of" the newest day, and the email step sends no first report for
+that day, only restatements of numbers already sent (:mod:`opspulse.reports.mailer`). A file
+published before ``run_ds`` existed has no such column; :func:`publication` reads it as
+unknown, and the next publish writes the table anew with it.
 """
 
 from __future__ import annotations
@@ -38,6 +47,21 @@ class PublishResult:
     path: Path
     tables: dict[str, int]
     published_at: datetime
+    ds: date | None = None
+    """The publication's day after this publish: the newest day ever published."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    """``meta.publication`` of the published file."""
+
+    ds: date
+    """The newest day ever published: what the marts are "as of"."""
+    run_ds: date | None
+    """The day the run that published last processed (older than ``ds`` after a history
+    run); None in a file published before the column existed."""
+    run_id: str | None
+    published_at: datetime | None
 
 
 def _remove(path: Path) -> None:
@@ -75,6 +99,10 @@ def publish(
         _remove(leftover)
 
     published_at = datetime.now(UTC).replace(tzinfo=None)
+    previous = publication(cfg)
+    newest = max(ds, previous.ds) if previous is not None else ds
+    if newest != ds:
+        log.info("history run for %s: the publication stays as of %s", ds, newest)
     tables: dict[str, int] = {}
     with connect(staging, settings=cfg) as con:
         con.execute(f"attach {sql_literal(cfg.build_db)} as build (read_only)")
@@ -111,6 +139,7 @@ def publish(
             target=db,
             previous=target,
             ds=ds,
+            as_of=newest,
             run_id=run_id,
             published_at=published_at,
         )
@@ -120,9 +149,9 @@ def publish(
         log.info("kpi_history: %d new or restated values", appended)
         con.execute(f'create schema if not exists "{db}".meta')
         con.execute(
-            f'create table "{db}".meta.publication as select ?::date as ds, ? as run_id, '
-            "?::timestamp as published_at",
-            [ds, run_id, published_at],
+            f'create table "{db}".meta.publication as select ?::date as ds, '
+            "?::date as run_ds, ? as run_id, ?::timestamp as published_at",
+            [newest, ds, run_id, published_at],
         )
         con.execute("detach build")
         con.execute("checkpoint")
@@ -132,15 +161,39 @@ def publish(
     _remove(target.with_name(target.name + ".wal"))
     os.replace(staging, target)
     _fsync_dir(target.parent)
-    log.info("published %d tables to %s for %s", len(tables), target, ds)
-    return PublishResult(path=target, tables=tables, published_at=published_at)
+    log.info("published %d tables to %s for %s (as of %s)", len(tables), target, ds, newest)
+    return PublishResult(path=target, tables=tables, published_at=published_at, ds=newest)
 
 
-def published_ds(settings: settings_mod.Settings | None = None) -> date | None:
-    """The data day of the currently published version, or None before the first publish."""
+def publication(settings: settings_mod.Settings | None = None) -> Publication | None:
+    """``meta.publication`` of the published file, or None before the first publish."""
     cfg = settings or settings_mod.load()
     if not cfg.marts_db.exists():
         return None
     with connect(cfg.marts_db, read_only=True, settings=cfg) as con:
-        row = con.execute("select ds from meta.publication").fetchone()
-    return row[0] if row else None
+        cursor = con.execute("select * from meta.publication")
+        row = cursor.fetchone()
+        names = [d[0] for d in cursor.description]
+    if row is None:
+        return None
+    values = dict(zip(names, row, strict=True))
+    return Publication(
+        ds=values["ds"],
+        run_ds=values.get("run_ds"),
+        run_id=values.get("run_id"),
+        published_at=values.get("published_at"),
+    )
+
+
+def published_ds(settings: settings_mod.Settings | None = None) -> date | None:
+    """The data day of the currently published version (the newest day ever published), or
+    None before the first publish."""
+    current = publication(settings)
+    return current.ds if current is not None else None
+
+
+def is_history_day(ds: date, settings: settings_mod.Settings | None = None) -> bool:
+    """True when ``ds`` is older than the newest day already published: a run for it is a
+    history run (it publishes, but sends only restatements)."""
+    newest = published_ds(settings)
+    return newest is not None and ds < newest
