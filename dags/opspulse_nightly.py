@@ -7,7 +7,13 @@ role its morning summary, but only after the data has passed its quality checks:
 `load_sources` → `audit_raw` → `build_marts` → `audit_marts` → `publish_marts` → `send_reports`
 
 If anything before the publish fails (a quarantined file, a failed critical expectation, a
-dbt error), nothing is published and no stakeholder gets a report. Every failed task, the
+dbt error), nothing is published and no stakeholder gets a report: `tell_stakeholders` sends
+each role one short "delayed" notice instead, and the report follows when a re-run publishes.
+A run still not done at the company's report deadline (`report_deadline`, default 07:00 the
+next morning, in its timezone) fires the DAG's deadline alert, whose callback (in Airflow's
+triggerer) sends the same notice to each role still without its report (declared where a
+scheduler parses the DAG: `airflow dags test` cannot run a DAG with a deadline alert in
+Airflow 3.3, see `opspulse.lateness.parsed_by_dags_test`). Every failed task, the
 sending included, emails the data team once through its failure notifier
 (`DataTeamFailureNotifier`, on the `OPSPULSE_ALERT_CONN_ID` connection): the task, the error
 and a link to its log; a quality-gate failure is told instead by `alert_data_team`, with every
@@ -24,15 +30,30 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import pendulum
-from airflow.sdk import Asset, CronDataIntervalTimetable, TriggerRule, chain, dag, task
+from airflow.sdk import (
+    Asset,
+    AsyncCallback,
+    CronDataIntervalTimetable,
+    DeadlineAlert,
+    TriggerRule,
+    chain,
+    dag,
+    task,
+)
 
-from opspulse import nightly, settings
+from opspulse import lateness, nightly, settings
 from opspulse.reports.notifier import DataTeamFailureNotifier
 
 COMPANY = settings.load()
 TZ = pendulum.timezone(COMPANY.timezone)
 POOL = nightly.DUCKDB_POOL
 PUBLISHED_MARTS = Asset(nightly.PUBLISHED_MARTS_ASSET)
+DEADLINE = DeadlineAlert(  # reports not out by the company's report deadline: tell each role
+    reference=lateness.report_deadline_reference(COMPANY),
+    interval=timedelta(0),
+    callback=AsyncCallback(lateness.deadline_missed),
+    name="report_deadline",
+)
 
 
 @dag(
@@ -44,6 +65,7 @@ PUBLISHED_MARTS = Asset(nightly.PUBLISHED_MARTS_ASSET)
     max_active_runs=1,
     tags=["opspulse", "nightly"],
     params=nightly.RUN_PARAMS,
+    deadline=None if lateness.parsed_by_dags_test() else DEADLINE,
     default_args={
         "owner": "data-platform",
         "retries": 2,
@@ -84,9 +106,15 @@ def opspulse_nightly():
     def alert_data_team(**context) -> dict:
         return nightly.alert_data_team(*nightly.run_day(context, strict=False))
 
+    @task(trigger_rule=TriggerRule.ONE_FAILED, retries=1, retry_delay=timedelta(seconds=20))
+    def tell_stakeholders(**context) -> dict:
+        refused = nightly.refused_conf(context)
+        return nightly.tell_stakeholders(*nightly.run_day(context, strict=False), refused=refused)
+
     gated = [load_sources(), audit_raw(), build_marts(), audit_marts(), publish_marts()]
     chain(*gated, send_reports())
     gated >> alert_data_team()
+    gated >> tell_stakeholders()
 
 
 opspulse_nightly()

@@ -71,9 +71,13 @@ def test_the_report_deadline_defaults_to_seven_and_reads_the_file_then_the_envir
     assert settings.load(env).report_deadline == time(9, 5)
     toml_time = _home_with(tmp_path, "[delivery]\nreport_deadline = 08:15:00\n")
     assert settings.load(toml_time).report_deadline == time(8, 15)
+    seconds = {"OPSPULSE_HOME": str(tmp_path), "OPSPULSE_REPORT_DEADLINE": "07:00:30"}
+    assert settings.load(seconds).report_deadline == time(7, 0, 30)
 
 
-@pytest.mark.parametrize("value", ["7am", "24:00", "07:60", "0700", "07:00 CET", "", "-1:30"])
+@pytest.mark.parametrize(
+    "value", ["7am", "24:00", "07:60", "0700", "07:00 CET", "", "-1:30", "07:00:60", "07:00:5"]
+)
 def test_a_bad_report_deadline_names_the_variable_and_the_form(tmp_path, value):
     env = {"OPSPULSE_HOME": str(tmp_path), "OPSPULSE_REPORT_DEADLINE": value}
     if not value:  # an empty variable falls back to the file, then the default

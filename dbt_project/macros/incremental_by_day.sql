@@ -38,14 +38,34 @@
 
 {# var `ds` as a date literal (checked to be an ISO date), else the given SQL expression #}
 {% macro run_day_or(fallback) -%}
-    {%- set ds = var('ds', none) -%}
+    {{- date_var_or('ds', fallback) -}}
+{%- endmacro %}
+
+{#
+    The day a snapshot mart (one row set for "today": RFM segments, experiment results) is
+    computed as of: var `as_of_ds`, the publication's day, which a history run (a backfill of
+    an old day) passes so that the published snapshot stays as of the newest day; else the
+    run's day (var `ds`); else the given SQL expression.
+#}
+{% macro as_of_day_or(fallback) -%}
+    {%- set as_of = var('as_of_ds', none) -%}
+    {%- if as_of is none or as_of | string | trim == '' -%}
+        {{ run_day_or(fallback) }}
+    {%- else -%}
+        {{ date_var_or('as_of_ds', fallback) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{# var `name` as a date literal (checked to be an ISO date), else the given SQL expression #}
+{% macro date_var_or(name, fallback) -%}
+    {%- set ds = var(name, none) -%}
     {%- if ds is none or ds | string | trim == '' -%}
         {{ fallback }}
     {%- else -%}
         {%- set ds = ds | string | trim -%}
         {%- if ds | length != 10 or ds[4] != '-' or ds[7] != '-'
             or not (ds[:4] ~ ds[5:7] ~ ds[8:]).isdigit() -%}
-            {{ exceptions.raise_compiler_error("invalid var ds " ~ ds ~ ": expected YYYY-MM-DD") }}
+            {{ exceptions.raise_compiler_error("invalid var " ~ name ~ " " ~ ds ~ ": expected YYYY-MM-DD") }}
         {%- endif -%}
         date '{{ ds }}'
     {%- endif -%}

@@ -5,6 +5,7 @@ opspulse init [--name N --timezone TZ --currency C --locale L --start-date D]
 opspulse run [--ds D | --start D1 --end D2]
                                    the nightly DAG for a day or a range, through Airflow
 opspulse demo                      the nightly pipeline on the demo company (make demo)
+opspulse notify-late [--ds D]      past the report deadline and no report: tell each role
 opspulse generate --start D --end D --scale S --out DIR [--seed N] [--faults LIST]
 opspulse load --ds D               ingest landing files up to D into the build database
 opspulse query "select ..."        read-only SQL on the published marts
@@ -64,6 +65,30 @@ def _cmd_run(args) -> int:
     except (home.HomeNotReady, runner.RunRefused, settings_mod.SettingsError) as exc:
         print(f"opspulse run: {exc}", file=sys.stderr)
         return 1
+
+
+def _cmd_notify_late(args) -> int:
+    from opspulse.airflow_env import airflow_env
+
+    # the home's Airflow (set before Airflow is imported), whose database holds the SMTP
+    # connection: a process outside a task reads it there only in Airflow's server context
+    os.environ.update(airflow_env())
+    os.environ.setdefault("_AIRFLOW_PROCESS_CONTEXT", "server")
+    from opspulse import lateness
+    from opspulse.reports.mailer import NoticesNotSent
+
+    try:
+        outcome = lateness.notify_late(args.ds)
+    except settings_mod.SettingsError as exc:
+        print(f"opspulse notify-late: {exc}", file=sys.stderr)
+        return 1
+    except NoticesNotSent as exc:
+        print(f"opspulse notify-late: {exc}", file=sys.stderr)
+        return 1
+    print(f"[opspulse] {outcome.message}")
+    if outcome.sent:
+        print(f"[opspulse] told: {', '.join(outcome.sent)}")
+    return 0
 
 
 def _cmd_demo(args) -> int:
@@ -248,6 +273,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--start", type=_date, default=None, help="first day of a range")
     run.add_argument("--end", type=_date, default=None, help="last day of a range")
     run.set_defaults(func=_cmd_run)
+
+    late = sub.add_parser(
+        "notify-late",
+        help="after the report deadline, tell each role still without its report that it is late",
+        description="For a deployment without Airflow's triggerer (which runs the DAG's "
+        "deadline alert): run it from cron every few minutes after the deadline. Each role "
+        "is told at most once per day, never after its report went out, never for a day "
+        "older than the published one.",
+    )
+    late.add_argument(
+        "--ds", type=_date, default=None, help="the day reported on (default: yesterday)"
+    )
+    late.set_defaults(func=_cmd_notify_late)
 
     demo = sub.add_parser("demo", help="run the nightly pipeline on the demo company")
     demo.add_argument("--days", type=int, default=90, help="days of history (default 90)")

@@ -42,21 +42,27 @@ processes is its data interval (``airflow dags test opspulse_nightly <day>``, a 
 never a conf key; a key nobody reads would be silently ignored, so any key fails the run."""
 
 
-def check_conf(context) -> None:
-    """Fail the run at once (no retry) when its ``conf`` holds a key :data:`RUN_PARAMS` does
-    not declare."""
+def refused_conf(context) -> str | None:
+    """Why the run's ``conf`` is refused (a key :data:`RUN_PARAMS` does not declare), or None."""
     dag_run = context.get("dag_run")
     conf = dict(getattr(dag_run, "conf", None) or {})
     unknown = sorted(set(conf) - set(RUN_PARAMS))
-    if unknown:
+    if not unknown:
+        return None
+    accepted = ", ".join(sorted(RUN_PARAMS)) or "none"
+    return (
+        f"run {context.get('run_id')}: unknown conf key(s) {', '.join(map(repr, unknown))}; "
+        f"opspulse_nightly accepts {accepted}: the day is the run's data interval "
+        "(airflow dags test opspulse_nightly <YYYY-MM-DD>, or a backfill)"
+    )
+
+
+def check_conf(context) -> None:
+    """Fail the run at once (no retry) when its ``conf`` is refused (:func:`refused_conf`)."""
+    if problem := refused_conf(context):
         from airflow.sdk.exceptions import AirflowFailException
 
-        accepted = ", ".join(sorted(RUN_PARAMS)) or "none"
-        raise AirflowFailException(
-            f"run {context.get('run_id')}: unknown conf key(s) {', '.join(map(repr, unknown))}; "
-            f"opspulse_nightly accepts {accepted}: the day is the run's data interval "
-            "(airflow dags test opspulse_nightly <YYYY-MM-DD>, or a backfill)"
-        )
+        raise AirflowFailException(problem)
 
 
 def run_day(context, *, strict: bool = True) -> tuple[date, str]:
@@ -250,6 +256,8 @@ def build_marts(ds: date, run_id: str) -> dict:
     exclude = plan.dbt_exclude()
     dbt_vars = {
         "ds": ds.isoformat(),
+        # a history run (a backfill) keeps the published snapshot marts as of the newest day
+        "as_of_ds": _as_of_day(cfg, ds).isoformat(),
         "delivered_sources": sorted(plan.delivered),
         "on_change_sources": _on_change_sources(cfg),
     }
@@ -288,18 +296,42 @@ def build_marts(ds: date, run_id: str) -> dict:
     }
 
 
+def _as_of_day(cfg: settings_mod.Settings, ds: date) -> date:
+    """The day the published marts are "as of" once this run publishes: ``ds``, or the newer
+    day already published when this is a history run (a backfill)."""
+    from opspulse.warehouse.publish import published_ds
+
+    newest = published_ds(cfg)
+    return max(ds, newest) if newest is not None else ds
+
+
 @stage
 def audit_marts(ds: date, run_id: str) -> dict:
-    """Mart-layer gate: the GX suite of every report mart for ``ds``."""
+    """Mart-layer gate: the GX suite of every report mart for ``ds`` (a snapshot mart for the
+    publication's day, :attr:`opspulse.quality.suites.MartSpec.as_of_publication`)."""
     from opspulse.quality import gate, suites
 
     cfg = _cfg()
     plan = _plan(cfg)
+    specs = suites.mart_specs()
     marts = [name for name in suites.suite_specs("marts") if plan.mart_active(name)]
-    report = gate.audit("marts", db_path=cfg.build_db, ds=ds, run_id=run_id, tables=marts)
-    log.info("mart audit: %s", report.summary())
-    gate.enforce(report)
-    return {"evaluated": report.evaluated, "passed": report.passed_count}
+    as_of = _as_of_day(cfg, ds)
+    days = {ds: [m for m in marts if as_of == ds or not specs[m].as_of_publication]}
+    if as_of != ds:
+        days[as_of] = [m for m in marts if specs[m].as_of_publication]
+    reports = [
+        gate.audit("marts", db_path=cfg.build_db, ds=day, run_id=run_id, tables=tables)
+        for day, tables in days.items()
+        if tables
+    ]
+    for report in reports:
+        log.info("mart audit: %s", report.summary())
+    for report in reports:
+        gate.enforce(report)
+    return {
+        "evaluated": sum(r.evaluated for r in reports),
+        "passed": sum(r.passed_count for r in reports),
+    }
 
 
 @stage
@@ -322,12 +354,17 @@ def send_reports(ds: date, run_id: str) -> dict:
     """
     from opspulse.reports import mailer
     from opspulse.reports.roles import ROLES
+    from opspulse.warehouse.publish import is_history_day
 
     cfg = _cfg()
     active = set(_plan(cfg).active_roles)
+    history = is_history_day(ds, settings=cfg)
+    if history:
+        log.info("%s is older than the published day: only restatements go out", ds)
     try:
         summary = mailer.send_reports(
             ds,
+            history=history,
             roles=[name for name in ROLES if name in active],
             marts_db=cfg.marts_db,
             build_db=cfg.build_db,
@@ -342,6 +379,22 @@ def send_reports(ds: date, run_id: str) -> dict:
 
         raise AirflowFailException(str(exc)) from exc
     return summary.as_dict()
+
+
+def tell_stakeholders(ds: date, run_id: str, *, refused: str | None = None) -> dict:
+    """The day was not published (a task before the publish failed): each active role's
+    recipients get one short delayed notice now, instead of silence until someone asks
+    (:mod:`opspulse.lateness`; none for a history day). The report follows once a re-run
+    publishes the day. A run refused for its conf (``refused``) processed no day: nobody is
+    told (the data team is, by the failed task's notifier)."""
+    from opspulse import lateness
+
+    if refused:
+        log.info("no delayed notice: %s", refused)
+        return {"ds": ds.isoformat(), "action": "refused_run", "message": refused}
+    outcome = lateness.tell_stakeholders(ds, "withheld", _cfg())
+    log.info("%s", outcome.message)
+    return outcome.as_dict()
 
 
 def alert_data_team(ds: date, run_id: str) -> dict:

@@ -187,21 +187,20 @@ def _start_date(value: object, origin: str) -> date:
 
 
 def _report_deadline(value: object, origin: str) -> time:
-    """``07:00`` (HH:MM, 24-hour clock), else a :class:`SettingsError` naming ``origin``."""
+    """``07:00`` (HH:MM on a 24-hour clock; seconds allowed, ``07:00:30``), else a
+    :class:`SettingsError` naming ``origin``."""
     if isinstance(value, time) and value.tzinfo is None:
         return value.replace(microsecond=0)
-    text = str(value).strip()
-    hours, sep, minutes = text.partition(":")
+    parts = str(value).strip().split(":")
     if (
-        sep
-        and len(hours) in (1, 2)
-        and len(minutes) == 2
-        and hours.isdigit()
-        and minutes.isdigit()
-        and int(hours) < 24
-        and int(minutes) < 60
+        len(parts) in (2, 3)
+        and len(parts[0]) in (1, 2)
+        and all(len(p) == 2 for p in parts[1:])
+        and all(p.isdigit() for p in parts)
+        and int(parts[0]) < 24
+        and all(int(p) < 60 for p in parts[1:])
     ):
-        return time(int(hours), int(minutes))
+        return time(*map(int, parts))
     raise SettingsError(
         f"{origin}: report_deadline {value!r} is not a time like 07:00 "
         "(HH:MM on a 24-hour clock, in the company's timezone)"

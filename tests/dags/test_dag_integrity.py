@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -98,6 +98,34 @@ def test_nightly_flow_is_gated(dagbag):
     assert alert.upstream_task_ids == set(order[:-1])
     assert alert.trigger_rule == "one_failed"
     assert "send_reports" not in alert.upstream_task_ids
+    told = dag.get_task("tell_stakeholders")
+    assert told.upstream_task_ids == set(order[:-1])
+    assert told.trigger_rule == "one_failed"
+
+
+def test_the_report_deadline_is_an_airflow_deadline_alert_in_the_companys_timezone(dagbag):
+    """The DAG's deadline alert evaluates to the report deadline of the run's day, in the
+    company's timezone, on both sides of a daylight-saving change."""
+    import inspect
+    from zoneinfo import ZoneInfo
+
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    from opspulse import lateness
+
+    dag = dagbag.dags["opspulse_nightly"]
+    (alert,) = dag.deadline
+    assert alert.interval == timedelta(0)
+    assert alert.callback.path == "opspulse.lateness.deadline_missed"
+    assert inspect.iscoroutinefunction(lateness.deadline_missed)
+    back = DagSerialization.from_dict(DagSerialization.to_dict(dag))  # the plugin decodes it
+    assert back.deadline
+    berlin = lateness.ReportDeadline(at="07:00:00", timezone="Europe/Berlin")
+    tz = ZoneInfo("Europe/Berlin")
+    for day in (date(2026, 10, 24), date(2026, 10, 25), date(2026, 3, 28), date(2026, 3, 29)):
+        start = datetime.combine(day, datetime.min.time(), tz)  # the data interval's start
+        due = berlin.due(start.astimezone(UTC))
+        assert due.astimezone(tz) == datetime.combine(day + timedelta(days=1), time(7), tz)
 
 
 def test_the_run_declares_its_params_and_refuses_unknown_conf(dagbag):

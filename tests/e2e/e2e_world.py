@@ -5,11 +5,15 @@ run through `airflow dags test` night after night, with real SMTP on 127.0.0.1.
    each publishes its day and emails every role once);
 2. ``DAY`` again (nothing reloaded, identical marts, no second email);
 3. ``DAY + 1`` with a defect planted in its orders file (null customer ids): the raw gate
-   fails, nothing new is published, no stakeholder email, the data team is alerted.
+   fails, nothing new is published, the data team is alerted and each role is told its
+   report is delayed;
+4. ``DAY + 1`` again once the file is fixed (``late``): published, each role's report follows;
+5. ``NIGHTS[2]`` again (``backfill``, a history day): the publication stays as of ``DAY + 1``,
+   the marts equal the ones before, and no email goes out (nothing changed).
 
-So after the session fixture, the published marts hold ``DAY`` from its night. The runs are
-``world.runs["night1"]`` .. ``["night5"]`` (``night5`` is ``DAY``), ``["rerun"]`` and
-``["defect"]``.
+So after the session fixture, the published marts hold ``DAY + 1``. The runs are
+``world.runs["night1"]`` .. ``["night5"]`` (``night5`` is ``DAY``), ``["rerun"]``,
+``["defect"]``, ``["late"]`` and ``["backfill"]``.
 """
 
 from __future__ import annotations
@@ -50,8 +54,8 @@ class Run:
 class World:
     cfg: settings.Settings
     runs: dict[str, Run] = field(default_factory=dict)
-    day: date = DAY
-    """The day the last clean night reported on and published."""
+    day: date = NEXT_DAY
+    """The newest day published (by the ``late`` run): what the published marts are as of."""
 
 
 PIPELINE_RECORDS = "table_name like 'rpt_data\\_\\_%' escape '\\'"
@@ -92,8 +96,12 @@ def published_ds(cfg) -> date | None:
     return read(cfg)
 
 
+def orders_file(cfg, day: date) -> Path:
+    return cfg.landing_dir / "orders" / day.isoformat() / "orders.csv"
+
+
 def plant_null_customer_ids(cfg, day: date, rows_to_break: int = 3) -> None:
-    path = cfg.landing_dir / "orders" / day.isoformat() / "orders.csv"
+    path = orders_file(cfg, day)
     with path.open(newline="") as fh:
         table = list(csv.reader(fh))
     column = table[0].index("customer_id")
@@ -112,6 +120,7 @@ def build_world(tmp_path_factory) -> World:
     mp.setenv("OPSPULSE_HOME", str(home))
     cfg = settings.load()
     generate(START, NEXT_DAY, cfg.landing_dir, scale=0.05, seed=7)
+    good_orders = orders_file(cfg, NEXT_DAY).read_bytes()
     plant_null_customer_ids(cfg, NEXT_DAY)
 
     port = free_port()
@@ -127,7 +136,16 @@ def build_world(tmp_path_factory) -> World:
     result = World(cfg=cfg)
     try:
         nights = [(f"night{n}", day) for n, day in enumerate(NIGHTS, start=1)]
-        for name, day in (*nights, ("rerun", DAY), ("defect", NEXT_DAY)):
+        runs = (
+            *nights,
+            ("rerun", DAY),
+            ("defect", NEXT_DAY),
+            ("late", NEXT_DAY),
+            ("backfill", NIGHTS[2]),
+        )
+        for name, day in runs:
+            if name == "late":  # the data team fixed the file
+                orders_file(cfg, NEXT_DAY).write_bytes(good_orders)
             before = set(cfg.outbox_dir.glob("*.eml"))
             logical = (day + timedelta(days=1)).isoformat()
             done = subprocess.run(

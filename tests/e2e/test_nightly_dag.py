@@ -54,7 +54,7 @@ def test_each_role_email_arrives_with_the_published_numbers(world):
     from opspulse.reports.formatting import format_value
     from opspulse.reports.roles import ROLES
 
-    run = world.runs["night5"]
+    run = world.runs["late"]  # the newest day published
     messages = [m for m in map(read_mail, run.new_mail) if "ALERT" not in str(m["Subject"])]
     assert sorted(role_of(m) for m in messages) == sorted(STAKEHOLDER_ROLES)
     con = duckdb.connect(str(world.cfg.marts_db), read_only=True)
@@ -68,7 +68,7 @@ def test_each_role_email_arrives_with_the_published_numbers(world):
             if not role.restates:
                 continue  # its mart now holds the re-run's records, not the first run's
             row = con.execute(
-                f"select * from marts.{role.mart} where report_date = ?", [DAY]
+                f"select * from marts.{role.mart} where report_date = ?", [world.day]
             ).fetchone()
             columns = [d[0] for d in con.description]
             values = dict(zip(columns, row, strict=True))
@@ -111,18 +111,47 @@ def test_rerunning_the_same_day_gives_identical_marts_and_no_second_email(world)
     assert rerun.new_mail == []
 
 
-def test_a_defect_publishes_nothing_and_alerts_only_the_data_team(world):
+def kind_of(message) -> str:
+    return str(message["X-Opspulse-Kind"] or "")
+
+
+def test_a_defect_publishes_nothing_alerts_the_data_team_and_tells_each_role(world):
     before, run = world.runs["rerun"], world.runs["defect"]
     assert run.code != 0, "the CLI exits non-zero when the gate fails the run"
     assert run.published_ds == DAY
     assert run.marts_fingerprint == before.marts_fingerprint
-    assert len(run.new_mail) == 1
-    alert = read_mail(run.new_mail[0])
+    messages = [read_mail(m) for m in run.new_mail]
+    (alert,) = [m for m in messages if kind_of(m) == "alert"]
     assert "data-team@example.com" in str(alert["To"])
     text = alert.get_body(("plain",)).get_content()
     assert NEXT_DAY.strftime("%d %b %Y").lstrip("0") in str(alert["Subject"]) + text
     assert "customer_id" in text
     assert "raw_orders" in text or "orders" in text
+    notices = [m for m in messages if m is not alert]
+    assert sorted(m["X-Opspulse-Role"] for m in notices) == sorted(STAKEHOLDER_ROLES)
+    assert {kind_of(m) for m in notices} == {"delayed"}
+    assert all(str(m["Subject"]).endswith("is delayed") for m in notices)
+    assert all("quality checks" in m.get_body(("plain",)).get_content() for m in notices)
+
+
+def test_once_the_day_publishes_each_roles_report_follows_its_notice(world):
+    run = world.runs["late"]
+    assert run.code == 0, run.log[-5000:]
+    assert run.published_ds == NEXT_DAY
+    messages = [read_mail(m) for m in run.new_mail]
+    assert sorted(role_of(m) for m in messages) == sorted(STAKEHOLDER_ROLES)
+    assert {kind_of(m) for m in messages} == {"report"}
+    assert not any("RESTATED" in str(m["Subject"]) for m in messages)
+
+
+def test_a_backfilled_day_keeps_the_publication_and_sends_nothing_unchanged(world):
+    """A history run (a day older than the published one): it publishes its re-processed
+    marts, the publication stays as of the newest day, and no old report goes out again."""
+    before, run = world.runs["late"], world.runs["backfill"]
+    assert run.code == 0, run.log[-5000:]
+    assert run.day < run.published_ds == NEXT_DAY
+    assert run.marts_fingerprint == before.marts_fingerprint
+    assert run.new_mail == []
 
 
 def test_every_check_of_every_run_is_stored(world):

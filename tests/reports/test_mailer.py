@@ -155,6 +155,26 @@ def test_changed_numbers_go_out_as_a_marked_restatement(send, sink, marts_db, bu
     assert len(sink.files()) == 3
 
 
+def test_a_history_day_sends_only_restatements_of_reports_already_sent(
+    send, sink, marts_db, build_db
+):
+    """A backfill of an old day: no first report (no flood of old emails); a report already
+    sent whose numbers changed goes out as a restatement."""
+    summary = send(history=True)
+    assert summary.skipped == ["ecommerce", "users"] and not summary.sent
+    assert sink.files() == [] and ledger_rows(build_db) == []
+
+    send(roles=["ecommerce"])  # the day's own night sent ecommerce's report
+    con = open_marts(marts_db)
+    con.execute("update rpt_ecommerce__daily set net_sales = 13000 where report_date = ?", [DS])
+    con.close()
+    summary = send(history=True)
+    assert summary.restated == ["ecommerce"] and summary.skipped == ["users"]
+    kinds = [(m["X-Opspulse-Role"], m["X-Opspulse-Kind"]) for m in sink.messages()]
+    assert sorted(kinds) == [("ecommerce", "report"), ("ecommerce", "restatement")]
+    assert send(history=True).skipped == ["ecommerce", "users"]
+
+
 def test_a_role_that_is_not_restated_goes_out_once_a_day(send, sink, marts_db, monkeypatch):
     import dataclasses
 

@@ -387,6 +387,9 @@ class MartSpec:
     active (critical below; 0 where a quiet day has an empty breakdown)."""
     usual_rows: int = 1
     """Breakdown marts: fewer rows than this is unusual (a warning), not wrong."""
+    as_of_publication: bool = False
+    """A snapshot mart (one row set for "today", dbt macro ``as_of_day_or``): computed, and
+    audited, as of the publication's day, which a history run (a backfill) leaves as it is."""
 
     @property
     def table(self) -> str:

@@ -244,8 +244,13 @@ def send_reports(
     conn_id: str | None = None,
     recipients_file: Path | str | None = None,
     reports_dir: Path | str | None = None,
+    history: bool = False,
 ) -> SendSummary:
     """Send each role's morning email for ``ds`` exactly once (restated if numbers changed).
+
+    ``history``: ``ds`` is older than the day already published (a backfill): a role whose
+    report for ``ds`` went out before gets a restatement when its numbers changed, and a role
+    that never had a report for ``ds`` gets none (no flood of old reports).
 
     Defaults come from :func:`opspulse.settings.load`. ``roles`` defaults to every role of
     :data:`opspulse.reports.roles.ROLES`. Raises :class:`ReportsNotSent` after trying every
@@ -284,6 +289,7 @@ def send_reports(
                 reports_dir=reports_dir,
                 company=company,
                 retry=retry,
+                history=history,
             )
             log.info(
                 "%s %s: %s%s",
@@ -310,7 +316,11 @@ def _send_role(
     reports_dir: Path,
     company: _Company,
     retry: Retry,
+    history: bool = False,
 ) -> RoleResult:
+    if history and not any(e.kind in ("report", "restatement") for e in ledger.entries(day, name)):
+        log.info("%s: no report for %s was ever sent; a history run sends none", name, day)
+        return RoleResult(name, "skipped")
     html_path = reports_dir / day.isoformat() / f"{name}.html"
     try:
         snapshot = read_kpis(

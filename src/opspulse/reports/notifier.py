@@ -128,30 +128,41 @@ class DataTeamFailureNotifier(BaseNotifier):
             log.exception("could not email the data team about a failed task")
 
     def _notify(self, context: Mapping[str, Any]) -> None:
-        from opspulse import settings as opspulse_settings
-        from opspulse.reports.delivery import build_message, send_message
-        from opspulse.reports.recipients import load_recipients
-
         facts = failure_facts(context)
         if facts["task_id"] != GATE_ALERT_TASK and _is_gate_failure(context.get("exception")):
             log.info("%s: quality gate failed; %s sends the checks", facts, GATE_ALERT_TASK)
             return
-        cfg = opspulse_settings.load()
-        recipients = load_recipients(self.recipients_file or cfg.recipients_file)
-        rendered = render_failure(facts)
-        domain = recipients.sender_domain or "opspulse.invalid"
-        message = build_message(
-            rendered,
-            sender=recipients.sender,
-            to=recipients.for_alerts(),
-            message_id=f"<failure.{facts['task_id']}.{secrets.token_hex(8)}@{domain}>",
-            headers={
-                "X-Opspulse-Kind": "failure",
-                "X-Opspulse-Dag": facts["dag_id"],
-                "X-Opspulse-Run": facts["run_id"],
-                "X-Opspulse-Task": facts["task_id"],
-            },
-        )
-        conn_id = self.conn_id or cfg.alert_conn_id
-        send_message(message, conn_id=conn_id)
-        log.info("emailed the data team: %s", rendered.subject)
+        email_data_team(facts, conn_id=self.conn_id, recipients_file=self.recipients_file)
+
+
+def email_data_team(
+    facts: Mapping[str, str],
+    *,
+    settings: Any = None,
+    conn_id: str | None = None,
+    recipients_file: str | None = None,
+) -> None:
+    """Send the failure email of ``facts`` (see :func:`failure_facts`) to the data team, on
+    the alert connection. Raises when it cannot: callers that must not raise catch it."""
+    from opspulse import settings as opspulse_settings
+    from opspulse.reports.delivery import build_message, send_message
+    from opspulse.reports.recipients import load_recipients
+
+    cfg = settings or opspulse_settings.load()
+    recipients = load_recipients(recipients_file or cfg.recipients_file)
+    rendered = render_failure(facts)
+    domain = recipients.sender_domain or "opspulse.invalid"
+    message = build_message(
+        rendered,
+        sender=recipients.sender,
+        to=recipients.for_alerts(),
+        message_id=f"<failure.{secrets.token_hex(8)}@{domain}>",
+        headers={
+            "X-Opspulse-Kind": "failure",
+            "X-Opspulse-Dag": facts["dag_id"],
+            "X-Opspulse-Run": facts["run_id"],
+            "X-Opspulse-Task": facts["task_id"],
+        },
+    )
+    send_message(message, conn_id=conn_id or cfg.alert_conn_id)
+    log.info("emailed the data team: %s", rendered.subject)

@@ -43,7 +43,7 @@ dates as (
 
 report_day as (
 
-    select max({{ run_day_or('date_day') }}) as report_date
+    select max({{ as_of_day_or('date_day') }}) as report_date
     from dates
 
 ),

@@ -4,12 +4,12 @@
 
 with
 
-{# the day scored: the run's day (var ds), else the last day of the spine #}
+{# the day scored: the publication's day (as_of_day_or), else the last day of the spine #}
 dates as (
 
     select * from {{ ref('dim_dates') }}
     where
-        date_day = {{ run_day_or(
+        date_day = {{ as_of_day_or(
             '(select max(all_dates.date_day) from ' ~ ref('dim_dates') ~ ' as all_dates)'
         ) }}
 

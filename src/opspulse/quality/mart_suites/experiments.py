@@ -52,6 +52,7 @@ having count(*) filter (where is_control) <> 1
 MARTS = (
     MartSpec(
         name="rpt_experiments__results",
+        as_of_publication=True,
         headline=(),
         grain=("experiment_id", "variant"),
         # a control and a variant per running experiment; none may be running

@@ -78,6 +78,7 @@ MARTS = (
     ),
     MartSpec(
         name="rpt_users__rfm_segments",
+        as_of_publication=True,
         headline=(),
         grain=("segment",),
         # one row per RFM segment every day, by definition (a segment may hold 0 customers)
