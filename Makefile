@@ -10,7 +10,7 @@ export OPSPULSE_HOME ?= $(CURDIR)/var
 export GX_ANALYTICS_ENABLED := False
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: demo test lint airflow-ui bench drill-kills clean
+.PHONY: demo test lint airflow-ui bench drill-kills drills clean
 
 demo: .venv/.synced
 	$(RUN) opspulse demo $(DEMO_ARGS)
@@ -36,6 +36,14 @@ bench: .venv/.synced
 # run, one email per role (about 1.5 min per trial; results in drills/results/kills.json).
 drill-kills: .venv/.synced
 	$(RUN) python drills/kill_drill.py --trials $(or $(TRIALS),10) --seed $(or $(SEED),1)
+
+# The drills CI can run: the kill drill small (2 trials, fixed seed, scale 0.05), bounded by
+# DRILLS_TIMEOUT seconds; non-zero when a guarantee breaks, one line per guarantee. The SMTP,
+# bad-input and hostile-parameter drills are tests, run by make test.
+DRILLS_TIMEOUT ?= 900
+drills: .venv/.synced
+	timeout --kill-after=60 $(DRILLS_TIMEOUT) \
+		$(RUN) python drills/kill_drill.py --trials 2 --seed 3 --scale 0.05
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

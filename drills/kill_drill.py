@@ -9,7 +9,7 @@ then the same day is run again. Checked per trial:
 - **old or new**: right after the kill the published marts open, and hold exactly the
   publication of ``DAY`` (old) or of ``DAY + 1`` (new), never a mix (a fingerprint of every
   published table's values: lineage columns such as ``source_loaded_at`` and ``run_id``, and
-  the data role's records of the runs' durations and emails, aside);
+  the stage durations in ``rpt_data__daily`` (``*_seconds``), aside);
 - **re-run equal**: after the re-run the published marts equal those of a clean run of
   ``DAY + 1`` (same fingerprint), and are published as of ``DAY + 1``;
 - **one email per role**: over the killed run and the re-run, every role got the report of
@@ -19,15 +19,24 @@ then the same day is run again. Checked per trial:
 - **the data role**: after the re-run, the headline numbers of ``rpt_data__daily`` for
   ``DAY + 1`` are those of the clean run (rows loaded, files quarantined, checks passed).
 
+``--kill-in STAGE`` draws the delay inside that stage's span in the clean run instead (the
+middle of it), to hit one stage on purpose (``killed_in`` says where the kill landed).
+
+The drill exits non-zero when any trial breaks a guarantee (or a clean night fails) and
+prints one line per guarantee. ``make drills`` runs it small and bounded, as CI can.
+
 Usage (about 1.5 min per trial on 2 cores; the results go to ``drills/results/kills.json``)::
 
     make drill-kills TRIALS=10
+    make drills
     uv run python drills/kill_drill.py --trials 10 --seed 1
+    uv run python drills/kill_drill.py --trials 2 --kill-in build_marts
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -39,7 +48,7 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes
 from email.policy import default as email_policy
 from pathlib import Path
@@ -50,6 +59,14 @@ START, DAY = date(2026, 10, 20), date(2026, 11, 12)
 NEXT = DAY + timedelta(days=1)
 DATA_KPIS = ("rows_loaded", "files_quarantined", "pct_expectations_passed", "pct_data_trust")
 RESULTS = Path(__file__).resolve().parent / "results" / "kills.json"
+STAGES = (
+    "load_sources",
+    "audit_raw",
+    "build_marts",
+    "audit_marts",
+    "publish_marts",
+    "send_reports",
+)
 
 
 def say(message: str) -> None:
@@ -63,9 +80,10 @@ def _stable(value):
 #: Columns that say when or by which run a row was written, not what it says: two clean runs
 #: of the same day differ there and nowhere else.
 LINEAGE_COLUMNS = {"loaded_at", "source_loaded_at", "run_id", "published_at"}
-#: The data role's records of the runs themselves (their durations, their emails): the
-#: headline numbers of ``rpt_data__daily`` are compared apart (:func:`data_kpis`).
-RUN_RECORDS = {"rpt_data__daily", "rpt_data__roles"}
+#: The data role's records of how long the runs' stages took: two clean runs of the same day
+#: differ there. Everything else of the data role (the previous run's checks, publish status
+#: and emails, the roles) is compared like any table.
+RUN_DURATIONS = {"rpt_data__daily": "_seconds"}
 
 
 def table_hashes(marts_db: Path) -> dict[str, str] | None:
@@ -86,8 +104,7 @@ def table_hashes(marts_db: Path) -> dict[str, str] | None:
             "order by 1, 2"
         ).fetchall()
         for schema, table in tables:
-            if table in RUN_RECORDS:
-                continue
+            duration = RUN_DURATIONS.get(table)
             columns = [
                 c
                 for (c,) in con.execute(
@@ -95,7 +112,7 @@ def table_hashes(marts_db: Path) -> dict[str, str] | None:
                     "and table_name = ? order by column_index",
                     [schema, table],
                 ).fetchall()
-                if c not in LINEAGE_COLUMNS
+                if c not in LINEAGE_COLUMNS and not (duration and c.endswith(duration))
             ]
             select = ", ".join(f'"{c}"' for c in columns)
             rows = con.execute(f'select {select} from {schema}."{table}" order by all')
@@ -150,6 +167,32 @@ def published_ds(cfg) -> date | None:
         return None
 
 
+@contextlib.contextmanager
+def group(argv: list[str], env: dict, **popen):
+    """A process in a session of its own; its whole group is killed when the block leaves
+    with an exception (a timeout, the drill's own SIGTERM), so no Airflow task outlives it."""
+    proc = subprocess.Popen(argv, env=env, text=True, start_new_session=True, **popen)
+    try:
+        yield proc
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
+
+
+def _stop_on_sigterm() -> None:
+    """``timeout`` (make drills) sends SIGTERM: unwind, so the run's processes are killed and
+    the work folder removed (once: timeout signals both ``uv`` and its group, and uv passes
+    its own on, so a second SIGTERM must not break the clean-up)."""
+
+    def stop(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise SystemExit(f"[kill drill] stopped by signal {signum}")
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 @dataclass
 class Trial:
     n: int
@@ -159,6 +202,7 @@ class Trial:
     published_after_kill: str | None
     rerun_code: int
     rerun_equal: bool
+    rerun_tables_differing: list[str]
     rerun_published: str | None
     one_report_per_role: bool
     duplicate_copies: int
@@ -181,15 +225,13 @@ class Drill:
         self.scale = scale
 
     def airflow(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+        """Run ``airflow`` in its own process group, killed whole if the drill stops."""
         from opspulse.airflow_env import airflow_executable
 
-        return subprocess.run(
-            [airflow_executable(), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+        argv = [airflow_executable(), *args]
+        with group(argv, self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+            out, err = proc.communicate(timeout=timeout)
+        return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
     def night(self, day: date) -> tuple[int, float, str]:
         t0 = time.perf_counter()
@@ -221,16 +263,24 @@ class Drill:
         shutil.rmtree(self.home)
         shutil.copytree(self.base, self.home, symlinks=True)
 
+    def stage_spans(self, started: datetime) -> dict[str, tuple[float, float]]:
+        """Per stage of the latest run of ``NEXT``, its start and end in seconds after
+        ``started`` (when the run's process was started)."""
+        with duckdb.connect(str(self.cfg.build_db), read_only=True) as con:
+            rows = con.execute(
+                "select stage, started_at, seconds from ops.stage_runs where run_id = ("
+                "select arg_max(run_id, started_at) from ops.stage_runs where ds = ?)",
+                [NEXT],
+            ).fetchall()
+        spans = {}
+        for stage, at, seconds in rows:
+            begin = (at - started).total_seconds()
+            spans[stage] = (begin, begin + seconds)
+        return spans
+
     def last_stage(self) -> str:
         """The stage the killed run was in: the first of the nightly's order it did not end."""
-        order = [
-            "load_sources",
-            "audit_raw",
-            "build_marts",
-            "audit_marts",
-            "publish_marts",
-            "send_reports",
-        ]
+        order = STAGES
         try:
             with duckdb.connect(str(self.cfg.build_db), read_only=True) as con:
                 done = {
@@ -245,7 +295,9 @@ class Drill:
         return next((s for s in order if s not in done), "after send_reports")
 
 
-def run(trials: int, seed: int, scale: float, keep: Path | None) -> dict:
+def run(
+    trials: int, seed: int, scale: float, keep: Path | None, kill_in: str | None = None
+) -> dict:
     from opspulse.airflow_env import airflow_executable
     from opspulse.reports.sink import start_sink
 
@@ -256,6 +308,7 @@ def run(trials: int, seed: int, scale: float, keep: Path | None) -> dict:
     try:
         drill.set_up()
         old = fingerprint(drill.cfg.marts_db)
+        started = datetime.now(UTC).replace(tzinfo=None)
         code, clean_seconds, log = drill.night(NEXT)
         if code:
             sys.exit(f"the clean night {NEXT} failed; its log ends:\n{log[-3000:]}")
@@ -263,30 +316,35 @@ def run(trials: int, seed: int, scale: float, keep: Path | None) -> dict:
         clean_data = data_kpis(drill.cfg.marts_db, NEXT)
         clean_reports, _ = reports_by_role(drill.cfg.outbox_dir, NEXT)
         say(f"clean night {NEXT}: {clean_seconds:.0f}s, {sum(clean_reports.values())} reports")
+        spans = drill.stage_spans(started) if kill_in else {}
+        if kill_in:
+            begin, end = spans[kill_in]
+            say(f"killing in {kill_in}: {begin:.0f}s..{end:.0f}s into the clean run")
         results: list[Trial] = []
         for n in range(1, trials + 1):
             drill.restore()
             for path in drill.cfg.outbox_dir.glob("*.eml"):
                 path.unlink()
-            delay = rng.uniform(2.0, clean_seconds)
-            proc = subprocess.Popen(
-                [
-                    airflow_executable(),
-                    "dags",
-                    "test",
-                    "opspulse_nightly",
-                    (NEXT + timedelta(days=1)).isoformat(),
-                ],
-                env=drill.env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            time.sleep(delay)
-            finished_first = proc.poll() is not None
-            if not finished_first:
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            if kill_in:
+                begin, end = spans[kill_in]
+                delay = rng.uniform(begin + 0.25 * (end - begin), begin + 0.75 * (end - begin))
+            else:
+                delay = rng.uniform(2.0, clean_seconds)
+            argv = [
+                airflow_executable(),
+                "dags",
+                "test",
+                "opspulse_nightly",
+                (NEXT + timedelta(days=1)).isoformat(),
+            ]
+            with group(
+                argv, drill.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            ) as proc:
+                time.sleep(delay)
+                finished_first = proc.poll() is not None
+                if not finished_first:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
             killed_in = "finished before the kill" if finished_first else drill.last_stage()
             after = fingerprint(drill.cfg.marts_db)
             state = "old" if after == old else "new" if after == new else "MIX"
@@ -302,6 +360,7 @@ def run(trials: int, seed: int, scale: float, keep: Path | None) -> dict:
                 published_after_kill=str(published_after) if published_after else None,
                 rerun_code=code,
                 rerun_equal=final == new,
+                rerun_tables_differing=differing(final, new),
                 rerun_published=str(published_ds(drill.cfg)),
                 one_report_per_role=distinct == clean_reports,
                 duplicate_copies=sum(copies.values()) - sum(distinct.values()),
@@ -312,7 +371,7 @@ def run(trials: int, seed: int, scale: float, keep: Path | None) -> dict:
             if code or not trial.rerun_equal:
                 trial.problems.append(
                     f"re-run exit {code}, equal to a clean run: {trial.rerun_equal}; "
-                    f"tables differing: {differing(final, new)}"
+                    f"tables differing: {trial.rerun_tables_differing}"
                 )
                 (work / f"rerun-{n}.log").write_text(log)
             if not trial.one_report_per_role:
@@ -337,6 +396,7 @@ def run(trials: int, seed: int, scale: float, keep: Path | None) -> dict:
         "trials": trials,
         "seed": seed,
         "scale": scale,
+        "kill_in": kill_in,
         "clean_run_seconds": round(clean_seconds, 1),
         "killed_in": dict(Counter(t.killed_in for t in results)),
         "published_old_or_new": sum(t.after_kill != "MIX" for t in results),
@@ -349,26 +409,65 @@ def run(trials: int, seed: int, scale: float, keep: Path | None) -> dict:
     return summary
 
 
+#: The guarantees, as the summary counts them (key in kills.json, name in the summary).
+GUARANTEES = (
+    ("published_old_or_new", "published old-or-new"),
+    ("rerun_equal_to_clean", "equal to a clean run"),
+    ("one_report_per_role", "one email per role"),
+    ("data_kpis_equal_to_clean", "data KPIs equal to a clean run"),
+)
+
+
+def report(summary: dict) -> list[str]:
+    """One line per guarantee, then the drill's line; broken guarantees name their trials."""
+    t = summary["trials"]
+    lines = []
+    for key, name in GUARANTEES:
+        held = summary[key]
+        broken = [r["n"] for r in summary["results"] if not _held(key, r)]
+        verdict = "held" if not broken else f"BROKEN in trial(s) {broken}"
+        lines.append(f"{name}: {held}/{t} {verdict}")
+    counts = ", ".join(f"{name} {summary[key]}/{t}" for key, name in GUARANTEES)
+    lines.append(
+        f"kills {t}: {counts}; killed in {summary['killed_in']}; "
+        f"{summary['same_message_id_copies']} same-Message-ID copies"
+    )
+    return lines
+
+
+def _held(key: str, result: dict) -> bool:
+    return {
+        "published_old_or_new": result["after_kill"] != "MIX",
+        "rerun_equal_to_clean": result["rerun_code"] == 0 and result["rerun_equal"],
+        "one_report_per_role": result["one_report_per_role"],
+        "data_kpis_equal_to_clean": result["data_kpis_equal"],
+    }[key]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scale", type=float, default=0.05)
+    parser.add_argument(
+        "--kill-in", choices=STAGES, help="kill inside this stage (its span in the clean run)"
+    )
     parser.add_argument("--keep", type=Path, help="keep the drill's home under this folder")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    summary = run(args.trials, args.seed, args.scale, args.keep)
+    _stop_on_sigterm()
+    t0 = time.perf_counter()
+    summary = run(args.trials, args.seed, args.scale, args.keep, args.kill_in)
+    summary["wall_seconds"] = round(time.perf_counter() - t0, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, indent=2) + "\n")
-    t = summary["trials"]
-    say(
-        f"kills {t}: published old or new {summary['published_old_or_new']}/{t}, re-run equal "
-        f"to a clean run {summary['rerun_equal_to_clean']}/{t}, one email per role "
-        f"{summary['one_report_per_role']}/{t}, data KPIs equal {summary['data_kpis_equal_to_clean']}/{t}; "
-        f"killed in {summary['killed_in']}; written to {args.out}"
+    for line in report(summary):
+        say(line)
+    say(f"{summary['wall_seconds']:.0f}s in all; written to {args.out}")
+    broken = any(r["problems"] for r in summary["results"]) or any(
+        not _held(key, r) for key, _ in GUARANTEES for r in summary["results"]
     )
-    failed = sum(bool(r["problems"]) for r in summary["results"])
-    return 1 if failed else 0
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":

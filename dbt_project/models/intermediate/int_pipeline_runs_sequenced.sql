@@ -66,7 +66,7 @@ runs_counted as (
 
 ),
 
-sequenced as (
+outcomes as (
 
     select
         *,
@@ -80,12 +80,49 @@ sequenced as (
                 or publish_marts_status = 'failed'
                 then 'withheld'
         end as publish_status,
-        lag(run_id) over (order by started_at, run_id) as previous_run_id,
-        lag(started_at) over (order by started_at, run_id) as previous_run_started_at,
+        audit_marts_status is not null as has_mart_audit,
         row_number() over (partition by run_date order by started_at desc, run_id desc) = 1
             as is_latest_run_of_day
 
     from runs_counted
+
+),
+
+{# The previous run a run reports is of an earlier run day and started before it, so a
+    re-run of a day (after a kill or a failure) reports what a clean run of it reports:
+    the latest such run with an outcome (published or withheld; a killed run has none), and,
+    for mart checks, the latest such run whose mart audit ended (success or failed: the gate
+    stores its results before it enforces them). #}
+previous_runs as (
+
+    select
+        outcomes.run_id,
+        arg_max(earlier.run_id, (earlier.started_at, earlier.run_id)) filter (
+            where earlier.publish_status is not null
+        ) as previous_run_id,
+        arg_max(earlier.run_id, (earlier.started_at, earlier.run_id)) filter (
+            where earlier.has_mart_audit
+        ) as previous_mart_audit_run_id
+
+    from outcomes
+    inner join outcomes as earlier
+        on
+            outcomes.started_at > earlier.started_at
+            and outcomes.run_date > earlier.run_date
+    group by outcomes.run_id
+
+),
+
+sequenced as (
+
+    select
+        outcomes.*,
+        previous_runs.previous_run_id,
+        previous_runs.previous_mart_audit_run_id
+
+    from outcomes
+    left join previous_runs
+        on outcomes.run_id = previous_runs.run_id
 
 )
 

@@ -99,19 +99,55 @@ trust_daily as (
 
 ),
 
-{# emails written while the previous run was the latest run to start #}
+{# an email belongs to the run that was the latest to start when it was written #}
+runs_ordered as (
+
+    select
+        run_id,
+        run_date,
+        started_at,
+        lead(started_at) over (order by started_at, run_id) as next_run_started_at
+
+    from runs
+
+),
+
 emails_by_run as (
 
     select
-        run_days.run_id,
-        count(send_ledger.ledger_id) filter (where send_ledger.status = 'sent') as emails_sent,
-        count(send_ledger.ledger_id) filter (where send_ledger.status = 'failed') as emails_failed
+        runs_ordered.run_id,
+        runs_ordered.run_date,
+        runs_ordered.started_at,
+        count(*) filter (where send_ledger.status = 'sent') as emails_sent,
+        count(*) filter (where send_ledger.status = 'failed') as emails_failed
 
-    from run_days
+    from runs_ordered
     inner join send_ledger
         on
-            run_days.previous_run_started_at <= send_ledger.created_at
-            and run_days.started_at > send_ledger.created_at
+            runs_ordered.started_at <= send_ledger.created_at
+            and (
+                runs_ordered.next_run_started_at > send_ledger.created_at
+                or runs_ordered.next_run_started_at is null
+            )
+    group by runs_ordered.run_id, runs_ordered.run_date, runs_ordered.started_at
+
+),
+
+{# the previous run's emails: those of its day's runs that started before the day's run #}
+previous_day_emails as (
+
+    select
+        run_days.run_id,
+        sum(emails_by_run.emails_sent) as emails_sent,
+        sum(emails_by_run.emails_failed) as emails_failed
+
+    from run_days
+    inner join runs as previous_runs
+        on run_days.previous_run_id = previous_runs.run_id
+    inner join emails_by_run
+        on
+            previous_runs.run_date = emails_by_run.run_date
+            and run_days.started_at > emails_by_run.started_at
     group by run_days.run_id
 
 ),
@@ -148,10 +184,13 @@ daily as (
         previous_runs.publish_status as prev_run_publish_status,
         previous_runs.dbt_models_built as prev_run_dbt_models_built,
         previous_runs.dbt_tests_passed as prev_run_dbt_tests_passed,
-        case when previous_runs.run_id is not null then coalesce(emails_by_run.emails_sent, 0) end
-            as prev_run_emails_sent,
-        case when previous_runs.run_id is not null then coalesce(emails_by_run.emails_failed, 0) end
-            as prev_run_emails_failed
+        case
+            when previous_runs.run_id is not null then coalesce(previous_day_emails.emails_sent, 0)
+        end as prev_run_emails_sent,
+        case
+            when previous_runs.run_id is not null
+                then coalesce(previous_day_emails.emails_failed, 0)
+        end as prev_run_emails_failed
 
     from run_days
     left join runs as previous_runs
@@ -161,11 +200,11 @@ daily as (
     left join expectations_by_run as this_run
         on run_days.run_id = this_run.run_id
     left join expectations_by_run as previous_run
-        on run_days.previous_run_id = previous_run.run_id
+        on run_days.previous_mart_audit_run_id = previous_run.run_id
     left join trust_daily
         on run_days.run_date = trust_daily.report_date
-    left join emails_by_run
-        on run_days.run_id = emails_by_run.run_id
+    left join previous_day_emails
+        on run_days.run_id = previous_day_emails.run_id
 
 ),
 

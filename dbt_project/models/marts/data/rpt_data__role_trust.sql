@@ -51,7 +51,7 @@ raw_checks as (
 
 ),
 
-{# a role's mart checks: the suites of its report marts (marts.rpt_<role>__*), previous run #}
+{# a role's mart checks: the suites of its report marts (marts.rpt_<role>__*), previous audit #}
 mart_checks as (
 
     select
@@ -63,7 +63,7 @@ mart_checks as (
     from run_days
     inner join quality_results
         on
-            run_days.previous_run_id = quality_results.run_id
+            run_days.previous_mart_audit_run_id = quality_results.run_id
             and quality_results.layer = 'marts'
     where regexp_matches(quality_results.table_name, '^marts\.rpt_.+__')
     group by run_days.run_date, regexp_extract(quality_results.table_name, '^marts\.rpt_(.+?)__', 1)
