@@ -62,7 +62,7 @@ class Outcome:
 
     ds: date
     reason: Reason
-    action: Literal["notified", "not_due", "history_day"]
+    action: Literal["notified", "not_due", "stale", "history_day"]
     message: str
     sent: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
@@ -112,8 +112,9 @@ def tell_stakeholders(
 ) -> Outcome:
     """Send each active role's recipients the day's delayed notice, when one is due.
 
-    ``late`` is due from the day's deadline on (:func:`deadline_of`); ``withheld`` at once.
-    Neither is sent for a history day. The ledger skips a role already told or already sent
+    ``late`` is due from the day's deadline (:func:`deadline_of`) until a day after it (the
+    deadline alert of a backfilled old day fires at once: nobody waits for that report);
+    ``withheld`` at once. Neither is sent for a history day. The ledger skips a role already told or already sent
     its report. Raises :class:`opspulse.reports.mailer.NoticesNotSent` when any notice failed,
     after the others were tried.
     """
@@ -124,6 +125,14 @@ def tell_stakeholders(
     due = deadline_of(ds, cfg)
     if reason == "late" and now < due:
         return Outcome(ds, reason, "not_due", f"the report on {ds} is not due before {due}")
+    if reason == "late" and now >= due + timedelta(days=1):
+        return Outcome(
+            ds,
+            reason,
+            "stale",
+            f"the report on {ds} was due {due}, more than a day ago: the next morning's report "
+            "is the one people wait for (a backfill or a late run of an old day tells nobody)",
+        )
     newest = published_ds(cfg)
     if newest is not None and ds < newest:
         return Outcome(

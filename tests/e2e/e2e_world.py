@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import shutil
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -157,6 +158,8 @@ def build_world(tmp_path_factory) -> World:
             )
             log_file = home / f"airflow-{name}.log"
             log_file.write_text(done.stdout + done.stderr)
+            if cfg.marts_db.exists():  # each run's publication, for a failing test to diff
+                shutil.copyfile(cfg.marts_db, home / f"marts-after-{name}.duckdb")
             result.runs[name] = Run(
                 code=done.returncode,
                 log=done.stdout + done.stderr,

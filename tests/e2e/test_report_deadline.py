@@ -116,8 +116,7 @@ def test_a_run_not_done_at_the_deadline_tells_each_role_through_the_triggerer(
             time.sleep(2)
             files = sorted(cfg.outbox_dir.glob("*.eml")) if cfg.outbox_dir.exists() else []
             messages = [
-                email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-                for p in files
+                email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in files
             ]
         with sqlite3.connect(db) as con:
             deadlines = con.execute(
@@ -134,9 +133,7 @@ def test_a_run_not_done_at_the_deadline_tells_each_role_through_the_triggerer(
                 proc.kill()
         sink.stop()
 
-    tail = "\n".join(
-        f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted(logs.glob("*.log"))
-    )
+    tail = "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted(logs.glob("*.log")))
     assert deadlines, f"no deadline was created for the day's run\n{tail}"
     (deadline_time, missed, run_type) = deadlines[0]
     assert run_type == "scheduled"

@@ -132,6 +132,16 @@ def test_a_withheld_day_is_told_at_once_and_its_report_then_follows(company, sin
         assert ledger.plan_delayed(ds, "ecommerce").action == "skip"
 
 
+def test_a_day_whose_deadline_is_more_than_a_day_old_is_not_told_late(company, sink):
+    """The deadline alert of a run created for an old day (airflow backfill create) fires at
+    once: nobody is waiting for that report any more."""
+    outcome = lateness.notify_late(date(2026, 11, 2), now=datetime(2026, 11, 4, 9, tzinfo=UTC))
+    assert outcome.action == "stale"
+    on_time = lateness.notify_late(date(2026, 11, 2), now=datetime(2026, 11, 3, 9, tzinfo=UTC))
+    assert on_time.action == "notified"
+    assert len(sink.messages()) == len(ACTIVE)
+
+
 def test_a_history_day_tells_nobody(company, sink, monkeypatch):
     ds, due = deadline_in(0, monkeypatch)
     wait_until(due)
