@@ -164,16 +164,25 @@ def _rows_by_table(path: Path) -> dict[str, set]:
         return out
 
 
-def test_a_backfilled_day_keeps_the_publication_and_sends_nothing_unchanged(world):
+def test_a_backfilled_day_keeps_the_publication_and_sends_only_restatements(world):
     """A history run (a day older than the published one): the publication stays as of the
-    newest day, no old report goes out again, and only the days the run recomputes (the day
-    and its lookback window, now with everything loaded since) may change."""
+    newest day, no report goes out again as it was; a role whose numbers for that day changed
+    since its report (late rows loaded by the nights after it) gets one restatement; and only
+    the days the run recomputes (the day and its lookback window) may change."""
+    from opspulse.reports.roles import ROLES
     from opspulse.warehouse.publish import publication
 
     run = world.runs["backfill"]
     assert run.code == 0, run.log[-5000:]
     assert run.day < run.published_ds == NEXT_DAY
-    assert run.new_mail == []
+    messages = [read_mail(m) for m in run.new_mail]
+    assert {kind_of(m) for m in messages} <= {"restatement"}
+    restated = [role_of(m) for m in messages]
+    assert len(restated) == len(set(restated))
+    assert all(ROLES[r].restates for r in restated)
+    day_text = run.day.strftime("%d %b %Y").lstrip("0")
+    assert all(str(m["Subject"]).startswith("RESTATED") for m in messages)
+    assert all(day_text in str(m["Subject"]) for m in messages)
     current = publication(world.cfg)
     assert (current.ds, current.run_ds) == (NEXT_DAY, run.day)
 
