@@ -27,7 +27,7 @@ import asyncio
 import logging
 import time as clock
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from typing import Any, Literal, TypeVar
@@ -66,7 +66,6 @@ class Outcome:
     message: str
     sent: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
-    failed: tuple[str, ...] = field(default=())
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -76,7 +75,6 @@ class Outcome:
             "message": self.message,
             "sent": list(self.sent),
             "skipped": list(self.skipped),
-            "failed": list(self.failed),
         }
 
 

@@ -316,13 +316,12 @@ def audit_marts(ds: date, run_id: str) -> dict:
     specs = suites.mart_specs()
     marts = [name for name in suites.suite_specs("marts") if plan.mart_active(name)]
     as_of = _as_of_day(cfg, ds)
-    days = {ds: [m for m in marts if as_of == ds or not specs[m].as_of_publication]}
-    if as_of != ds:
-        days[as_of] = [m for m in marts if specs[m].as_of_publication]
+    by_day: dict[date, list[str]] = {}
+    for name in marts:
+        by_day.setdefault(as_of if specs[name].as_of_publication else ds, []).append(name)
     reports = [
         gate.audit("marts", db_path=cfg.build_db, ds=day, run_id=run_id, tables=tables)
-        for day, tables in days.items()
-        if tables
+        for day, tables in by_day.items()
     ]
     for report in reports:
         log.info("mart audit: %s", report.summary())

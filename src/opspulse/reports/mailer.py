@@ -67,6 +67,13 @@ class RoleResult:
     retryable: bool = False
     """A failure a later try may cure (a temporary SMTP error); False for permanent ones."""
 
+    @classmethod
+    def failed(cls, role: str, exc: BaseException) -> RoleResult:
+        """``role`` was not sent because of ``exc``; retryable when it was a temporary SMTP
+        error."""
+        temporary = isinstance(exc, DeliveryError) and exc.temporary
+        return cls(role, "failed", error=f"{type(exc).__name__}: {exc}", retryable=temporary)
+
 
 @dataclass(frozen=True)
 class SendSummary:
@@ -103,13 +110,15 @@ class SendSummary:
 class ReportsNotSent(RuntimeError):
     """At least one role's email could not be sent; the others were attempted."""
 
+    what = "report(s)"
+
     def __init__(self, summary: SendSummary):
         self.summary = summary
         details = "; ".join(
             f"{r.role}: {r.error}" for r in summary.results if r.outcome == "failed"
         )
         super().__init__(
-            f"{len(summary.failed)} of {len(summary.results)} report(s) for "
+            f"{len(summary.failed)} of {len(summary.results)} {self.what} for "
             f"{summary.ds.isoformat()} not sent ({', '.join(summary.failed)}): {details}"
         )
 
@@ -359,8 +368,7 @@ def _send_role(
         )
     except Exception as exc:
         log.error("%s %s: not sent: %s", day, name, exc)
-        temporary = isinstance(exc, DeliveryError) and exc.temporary
-        return RoleResult(name, "failed", error=f"{type(exc).__name__}: {exc}", retryable=temporary)
+        return RoleResult.failed(name, exc)
     outcome: Outcome = "restated" if plan.kind == "restatement" else "sent"
     return RoleResult(name, outcome, message_id, rendered.subject)
 
@@ -433,15 +441,7 @@ def send_alert(
 class NoticesNotSent(ReportsNotSent):
     """At least one role's delayed notice could not be sent; the others were attempted."""
 
-    def __init__(self, summary: SendSummary):
-        super().__init__(summary)
-        details = "; ".join(
-            f"{r.role}: {r.error}" for r in summary.results if r.outcome == "failed"
-        )
-        self.args = (
-            f"{len(summary.failed)} of {len(summary.results)} delayed notice(s) for "
-            f"{summary.ds.isoformat()} not sent ({', '.join(summary.failed)}): {details}",
-        )
+    what = "delayed notice(s)"
 
 
 DELAYED_CONTENT_HASH = "delayed"
@@ -506,12 +506,7 @@ def send_delayed_notices(
                 )
             except Exception as exc:
                 log.error("%s %s: delayed notice not sent: %s", day, name, exc)
-                temporary = isinstance(exc, DeliveryError) and exc.temporary
-                results.append(
-                    RoleResult(
-                        name, "failed", error=f"{type(exc).__name__}: {exc}", retryable=temporary
-                    )
-                )
+                results.append(RoleResult.failed(name, exc))
                 continue
             log.info("%s %s: delayed notice sent (%s)", day, name, reason)
             results.append(RoleResult(name, "sent", message_id, rendered.subject))
