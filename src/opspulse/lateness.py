@@ -112,8 +112,8 @@ def tell_stakeholders(
 
     ``late`` is due from the day's deadline (:func:`deadline_of`) until a day after it (the
     deadline alert of a backfilled old day fires at once: nobody waits for that report);
-    ``withheld`` at once. Neither is sent for a history day. The ledger skips a role already told or already sent
-    its report. Raises :class:`opspulse.reports.mailer.NoticesNotSent` when any notice failed,
+    ``withheld`` at once. Neither is sent for a history day. The ledger skips a role already
+    told or already sent its report. Raises :class:`opspulse.reports.mailer.NoticesNotSent` when any notice failed,
     after the others were tried.
     """
     from opspulse.warehouse.publish import published_ds
