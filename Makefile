@@ -1,6 +1,6 @@
 # opspulse: the two commands of the README, and a few more.
 #   make demo   the nightly pipeline on the demo company, emails into var/outbox/
-#   make test   lint + the whole test suite (what CI runs)
+#   make test   lint + the whole test suite but the cluster tests (make test-cluster)
 SHELL := /bin/bash
 PYTHON ?= python3
 UV_VERSION := 0.13.9
@@ -10,13 +10,13 @@ export OPSPULSE_HOME ?= $(CURDIR)/var
 export GX_ANALYTICS_ENABLED := False
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: demo test lint airflow-ui bench drill-kills drills clean
+.PHONY: demo test lint airflow-ui cluster cluster-deps test-cluster bench drill-kills drills clean
 
 demo: .venv/.synced
 	$(RUN) opspulse demo $(DEMO_ARGS)
 
 test: .venv/.synced lint
-	$(RUN) pytest $(PYTEST_ARGS)
+	$(RUN) pytest -m "not cluster" $(PYTEST_ARGS)
 
 lint: .venv/.synced
 	$(RUN) ruff check src dags plugins tests bench drills
@@ -26,6 +26,21 @@ lint: .venv/.synced
 # The Airflow UI (and scheduler) on http://127.0.0.1:8080 with the project's settings.
 airflow-ui: .venv/.synced
 	$(RUN) opspulse airflow standalone
+
+# The CeleryExecutor deployment of docker-compose.yml on this machine, without Docker:
+# PostgreSQL, Redis, API server, scheduler, DAG processor, triggerer and two Celery workers
+# on 127.0.0.1, on a demo company (cluster/local_cluster.py); Ctrl-C stops everything.
+cluster: .venv/.synced cluster-deps
+	$(RUN) python cluster/local_cluster.py
+
+# PostgreSQL and Redis from Debian's packages, when missing (as root, or with sudo).
+cluster-deps:
+	cluster/install-deps
+
+# The nightly through Airflow's scheduler: on that cluster (two days, two workers) and on
+# make airflow-ui's LocalExecutor (tests/cluster; about 5 min; CI runs it after make test).
+test-cluster: .venv/.synced cluster-deps
+	OPSPULSE_REQUIRE_CLUSTER=1 $(RUN) pytest -m cluster $(PYTEST_ARGS)
 
 # Speed as ratios against DuckDB running the same work directly (results in bench/results/).
 bench: .venv/.synced

@@ -24,6 +24,7 @@ the data team first.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time as clock
 from collections.abc import Callable
@@ -204,10 +205,12 @@ def run_day_of(dag_run: dict[str, Any], timezone: str) -> date:
     return moment.astimezone(ZoneInfo(timezone)).date()
 
 
-async def deadline_missed(context: dict[str, Any] | None = None, **_: Any) -> dict[str, Any]:
+async def deadline_missed(context: dict[str, Any] | None = None, **_: Any) -> str:
     """The callback of the nightly's deadline alert (Airflow's triggerer runs it): send the
     late notices of the run's day. Waits for the deadline in the company's timezone when
-    Airflow fires early, and for the build database when a task holds it."""
+    Airflow fires early, and for the build database when a task holds it. Returns the
+    outcome as JSON text: Airflow stores it in a text column (``callback.output``), and a
+    dict there crashes the triggerer on PostgreSQL."""
     cfg = settings_mod.load()
     dag_run = (context or {}).get("dag_run") or {}
     ds = run_day_of(dag_run, cfg.timezone)
@@ -216,7 +219,7 @@ async def deadline_missed(context: dict[str, Any] | None = None, **_: Any) -> di
         await asyncio.sleep(wait)
     outcome = await asyncio.to_thread(tell_stakeholders, ds, "late", cfg)
     log.info("report deadline of %s: %s", ds, outcome.message)
-    return outcome.as_dict()
+    return json.dumps(outcome.as_dict())
 
 
 def report_deadline_reference(settings: settings_mod.Settings):

@@ -4,6 +4,7 @@ triggerer runs, ``opspulse notify-late``, on a real SMTP sink, with deadlines se
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import subprocess
 import sys
@@ -115,7 +116,7 @@ def test_the_deadline_callback_waits_for_the_deadline_then_tells_each_role(
     ds, due = deadline_in(2, monkeypatch)
     start = datetime.combine(ds, datetime.min.time(), ZoneInfo(TZ)).astimezone(UTC)
     context = {"dag_run": {"dag_run_id": "scheduled__x", "data_interval_start": start.isoformat()}}
-    outcome = asyncio.run(lateness.deadline_missed(context=context))
+    outcome = json.loads(asyncio.run(lateness.deadline_missed(context=context)))
     assert datetime.now(UTC) >= due
     assert outcome["action"] == "notified"
     assert sorted(outcome["sent"]) == sorted(ACTIVE)

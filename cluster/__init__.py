@@ -1,0 +1,1 @@
+"""A real Airflow cluster on one machine (see local_cluster.py)."""
