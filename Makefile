@@ -19,8 +19,8 @@ test: .venv/.synced lint
 	$(RUN) pytest -m "not cluster" $(PYTEST_ARGS)
 
 lint: .venv/.synced
-	$(RUN) ruff check src dags plugins tests bench drills
-	$(RUN) ruff format --check src dags plugins tests bench drills
+	$(RUN) ruff check src dags plugins tests bench drills cluster
+	$(RUN) ruff format --check src dags plugins tests bench drills cluster
 	$(RUN) sqlfluff lint dbt_project/models dbt_project/tests dbt_project/macros --processes 2
 
 # The Airflow UI (and scheduler) on http://127.0.0.1:8080 with the project's settings.

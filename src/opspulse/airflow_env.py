@@ -109,6 +109,12 @@ def airflow_env(
     }
     for key, value in defaults.items():
         env.setdefault(key, value)
+    # where task processes reach the API server: its own address, whatever port it is given
+    # (Airflow's default names localhost:8080 even when the server listens elsewhere)
+    env.setdefault(
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
+        f"http://{env['AIRFLOW__API__HOST']}:{env['AIRFLOW__API__PORT']}/execution/",
+    )
     conn_var = f"AIRFLOW_CONN_{cfg.smtp_conn_id.upper()}"
     if smtp_port is not None:
         env[conn_var] = smtp_connection_uri(port=smtp_port)
