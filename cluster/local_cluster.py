@@ -29,7 +29,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,11 +45,13 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from opspulse.quickstart import free_port
+from opspulse.runner import DAG_ID
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 IMAGE_ROOT = "/opt/opspulse"
 """The Dockerfile's WORKDIR: where the image holds this repository."""
-DAG_ID = "opspulse_nightly"
 WORKERS = 2
 FINISHED = {"success", "failed"}
 
@@ -152,12 +153,6 @@ def replicas(service: str, spec: dict | None = None) -> int:
 # -- the machine's parts ------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def postgres_bindir() -> Path:
     """Where ``initdb`` and ``postgres`` are: ``OPSPULSE_PG_BINDIR``, ``PATH``, or Debian's
     ``/usr/lib/postgresql/<version>/bin`` (newest)."""
@@ -211,12 +206,61 @@ def _tail(log: Path | None, chars: int = 3000) -> str:
     return f"; its log ({log}) ends:\n{log.read_text(errors='replace')[-chars:]}"
 
 
+def wait_for_api(url: str, process: Process, timeout: float = 240) -> None:
+    """Until the API server at ``url`` answers its health check (or its process exits)."""
+
+    def healthy() -> bool:
+        with urllib.request.urlopen(f"{url}/api/v2/monitor/health", timeout=10) as response:
+            return response.status == 200
+
+    _wait(f"the API server at {url}", healthy, timeout, process.proc, process.log)
+
+
 @dataclass
 class Process:
+    """A started server in its own process group, its output in ``log``."""
+
     name: str
     proc: subprocess.Popen
     log: Path
     stop_signal: int = signal.SIGTERM
+
+    @classmethod
+    def start(cls, name: str, argv: list[str], env: Mapping[str, str], log: Path, **popen):
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("w") as out:
+            proc = subprocess.Popen(
+                argv,
+                env=dict(env),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group: stopped whole
+                **popen,
+            )
+        return cls(name, proc, log)
+
+    def signal(self) -> None:
+        """Ask the group to stop (SIGTERM; SIGINT, fast shutdown, for PostgreSQL)."""
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, self.stop_signal)
+
+    def wait(self, timeout: float = 30) -> None:
+        """Wait for it to stop, SIGKILL after ``timeout``; then kill what is left of its
+        group (a task's supervisor, an API worker)."""
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+    def stop(self, timeout: float = 30) -> None:
+        self.signal()
+        self.wait(timeout)
 
 
 # -- the cluster ---------------------------------------------------------------------------
@@ -235,7 +279,6 @@ class LocalCluster:
     init_options: list[str] = field(default_factory=list)
     """Options of ``opspulse init`` (the company's name, timezone, ...)."""
     scheduled: bool = True
-    workers: int | None = None
     progress: Callable[[str], None] = lambda message: None
     root: Path = field(init=False)
     env: dict[str, str] = field(init=False, default_factory=dict)
@@ -314,7 +357,7 @@ class LocalCluster:
 
         for name in airflow_services(spec):
             command = service_command(name, spec)
-            count = (self.workers or replicas(name, spec)) if "worker" in command else 1
+            count = replicas(name, spec)
             for n in range(1, count + 1):
                 env = dict(self.service_env[name])
                 argv = [airflow_executable(), *command[1:]]
@@ -322,7 +365,7 @@ class LocalCluster:
                 if "worker" in command:
                     label = f"worker-{n}"
                     env["OPSPULSE_WORKER_NAME"] = label
-                    env["AIRFLOW__CORE__HOSTNAME_CALLABLE"] = "cluster.local_cluster.worker_name"
+                    env["AIRFLOW__CORE__HOSTNAME_CALLABLE"] = "cluster.worker_name"
                     env["PYTHONPATH"] = os.pathsep.join(
                         p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p
                     )
@@ -331,13 +374,7 @@ class LocalCluster:
                     argv += ["--celery-hostname", f"{label}@%h", "--skip-serve-logs"]
                 self._spawn(label, argv, env)
                 if name == "airflow-apiserver":
-                    _wait(
-                        "the API server",
-                        lambda: _get(f"{self.api_url}/api/v2/monitor/health") is not None,
-                        180,
-                        self.processes[-1].proc,
-                        self.processes[-1].log,
-                    )
+                    wait_for_api(self.api_url, self.processes[-1])
         for proc in self.processes:
             if proc.name.startswith("worker-"):
                 _wait(
@@ -364,21 +401,9 @@ class LocalCluster:
         return env
 
     def _spawn(self, name: str, argv: list[str], env: Mapping[str, str], **popen) -> Process:
-        log = self.logs / f"{name}.log"
-        out = log.open("w")
-        proc = subprocess.Popen(
-            argv,
-            env=dict(env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # its own process group: stopped whole
-            **popen,
-        )
-        out.close()
-        process = Process(name, proc, log)
+        process = Process.start(name, argv, env, self.logs / f"{name}.log", **popen)
         self.processes.append(process)
-        self.progress(f"started {name} (pid {proc.pid}, log {log})")
+        self.progress(f"started {name} (pid {process.proc.pid}, log {process.log})")
         return process
 
     def _start_postgres(self, port: int, password: str) -> None:
@@ -386,7 +411,9 @@ class LocalCluster:
         data = self.root / "postgres"
         data.mkdir()
         user = _unprivileged_user()
-        pwfile = self.root / "pgpass"
+        from opspulse.private_files import private_file
+
+        pwfile = private_file(self.root / "pgpass")  # 0600 from the start
         pwfile.write_text(password + "\n")
         if user is not None:  # PostgreSQL refuses to run as root
             os.chmod(self.root, 0o755)
@@ -484,19 +511,9 @@ class LocalCluster:
         """Stop everything started, newest first: SIGTERM (SIGINT for PostgreSQL) to each
         process group, SIGKILL after 30 s."""
         for process in reversed(self.processes):
-            if process.proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.proc.pid, process.stop_signal)
+            process.signal()
         for process in reversed(self.processes):
-            try:
-                process.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.proc.pid, signal.SIGKILL)
-                process.proc.wait(timeout=10)
-            # the group's other members (a task's supervisor, a gunicorn child)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.proc.pid, signal.SIGKILL)
+            process.wait()
         if _main_thread():
             for s, handler in getattr(self, "_previous_handlers", {}).items():
                 signal.signal(s, handler)
@@ -556,23 +573,9 @@ def _unprivileged_user() -> str | None:
 
 
 def _fernet_key() -> str:
-    import base64
+    from cryptography.fernet import Fernet
 
-    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-
-
-def worker_name() -> str:
-    """Airflow's ``hostname_callable`` on a local worker: its name, so that task instances
-    say which of the workers on this one machine ran them."""
-    return os.environ.get("OPSPULSE_WORKER_NAME") or socket.getfqdn()
-
-
-def _get(url: str, token: str | None = None):
-    request = urllib.request.Request(url)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read() or b"null")
+    return Fernet.generate_key().decode()
 
 
 @dataclass

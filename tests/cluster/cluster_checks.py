@@ -21,3 +21,16 @@ def task_log_text(logs: Path, run_id: str) -> dict[str, str]:
         task = path.parent.name.removeprefix("task_id=")
         out[task] = out.get(task, "") + path.read_text(errors="replace")
     return out
+
+
+def home_settings(home: Path):
+    """The settings of the opspulse home ``home`` (as its Airflow tasks read them)."""
+    from opspulse import settings
+
+    return settings.load({"OPSPULSE_HOME": str(home)})
+
+
+def active_roles(home: Path) -> list[str]:
+    from opspulse import catalogue
+
+    return sorted(catalogue.plan(home_settings(home)).active_roles)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from cluster_checks import messages, task_log_text
+from cluster_checks import active_roles, home_settings, messages, task_log_text
 
 pytestmark = pytest.mark.cluster
 
@@ -119,18 +119,11 @@ def test_two_workers_compete_for_the_tasks_and_the_pool_keeps_one_duckdb_writer(
 
 
 def test_each_day_is_published_and_each_active_role_gets_one_email(world):
-    import os
-
-    from opspulse import catalogue, settings
     from opspulse.warehouse.publish import publication
 
-    os.environ["OPSPULSE_HOME"] = str(world.home)
-    try:
-        cfg = settings.load()
-        roles = sorted(catalogue.plan(cfg).active_roles)
-        current = publication(cfg)
-    finally:
-        os.environ.pop("OPSPULSE_HOME")
+    cfg = home_settings(world.home)
+    roles = active_roles(world.home)
+    current = publication(cfg)
     assert len(roles) == 14
     assert cfg.timezone == TIMEZONE
     assert current.ds == world.nights[-1].day

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -20,28 +19,15 @@ START, DAY, END = date(2018, 3, 1), date(2018, 3, 5), date(2018, 3, 10)
 
 
 @pytest.fixture(scope="module")
-def first_day(tmp_path_factory):
+def first_day(tmp_path_factory, init_company):
     from opspulse.demo import generate
     from opspulse.reports.sink import start_sink
 
     home = tmp_path_factory.mktemp("run-e2e") / "home"
     generate(START, END, home / "landing", scale=0.03, seed=7)
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPSPULSE_", "AIRFLOW"))}
-    env |= {
-        "OPSPULSE_HOME": str(home),
-        "OPSPULSE_SMTP_HOST": "127.0.0.1",
-        "OPSPULSE_SMTP_PORT": str(port),
-        "OPSPULSE_SMTP_STARTTLS": "false",
-    }
+    env = init_company(home, port, "--timezone", "America/Sao_Paulo", "--currency", "BRL")
     cli = [sys.executable, "-m", "opspulse.cli"]
-    init = subprocess.run(
-        [*cli, "init", "--timezone", "America/Sao_Paulo", "--currency", "BRL"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert init.returncode == 0, init.stdout + init.stderr
     sink = start_sink(home / "outbox", "127.0.0.1", port)
     t0 = time.monotonic()
     try:
